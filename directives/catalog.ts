@@ -1,0 +1,127 @@
+// Reads the classification directives out of the schema into a catalog, once,
+// at start-up. Anything that would leave a customer field without a clear
+// policy (no directive, two directives, a strategy that cannot produce a value
+// of the field's type) is refused here, so the server never starts half-guarded.
+
+import { getNamedType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { getDirective } from '@graphql-tools/utils';
+import { ANONYMIZER_ACCEPTS, MASK_ACCEPTS } from '../src/masking';
+import type { ValueKind } from '../src/masking/valueKind';
+import { ANONYMIZERS, CLASSIFICATIONS, MASKS, PURPOSES, isOneOf, type Classification, type FieldPolicy, type Purpose } from '../src/policy/vocabulary';
+
+export const CUSTOMER_DATA_DIRECTIVE = 'customerData';
+
+export interface Catalog {
+  /** Classified fields by schema coordinate (`Customer.email`). */
+  fields: ReadonlyMap<string, FieldPolicy>;
+  /** Object types marked @customerData. */
+  customerTypes: ReadonlySet<string>;
+}
+
+export class ClassificationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the schema's customer data is not fully classified:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export function readCatalog(schema: GraphQLSchema): Catalog {
+  const fields = new Map<string, FieldPolicy>();
+  const customerTypes = new Set<string>();
+  const problems: string[] = [];
+
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const isCustomerData = getDirective(schema, type, CUSTOMER_DATA_DIRECTIVE) !== undefined;
+    if (isCustomerData) customerTypes.add(type.name);
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const found = CLASSIFICATIONS.flatMap((c) => (getDirective(schema, field, c) ?? []).map((args) => ({ c, args })));
+      if (!isCustomerData) {
+        if (found.length > 0) problems.push(`${coordinate} is classified but ${type.name} is not marked @${CUSTOMER_DATA_DIRECTIVE}`);
+        continue;
+      }
+      if (found.length === 0) {
+        problems.push(`${coordinate} has no classification (@identity, @personal or @sensitive)`);
+        continue;
+      }
+      if (found.length > 1) {
+        problems.push(`${coordinate} has ${found.length} classifications; exactly one is allowed`);
+        continue;
+      }
+      const policy = toPolicy(coordinate, found[0].c, found[0].args, problems);
+      if (policy) {
+        checkStrategiesFit(policy, field, problems);
+        fields.set(coordinate, policy);
+      }
+    }
+  }
+  checkNestedTypesAreCustomerData(schema, customerTypes, problems);
+  if (problems.length > 0) throw new ClassificationError(problems);
+  return { fields, customerTypes };
+}
+
+function toPolicy(coordinate: string, classification: Classification, args: Record<string, unknown>, problems: string[]): FieldPolicy | null {
+  const purposes = (args.purposes as unknown[] | undefined) ?? [];
+  const badPurpose = purposes.filter((p) => !isOneOf(PURPOSES, p));
+  if (badPurpose.length > 0) problems.push(`${coordinate}: unknown purpose ${badPurpose.join(', ')}`);
+  const mask = args.mask ?? null;
+  const anonymize = args.anonymize ?? null;
+  if (mask !== null && !isOneOf(MASKS, mask)) problems.push(`${coordinate}: unknown mask ${String(mask)}`);
+  if (anonymize !== null && !isOneOf(ANONYMIZERS, anonymize)) problems.push(`${coordinate}: unknown anonymizer ${String(anonymize)}`);
+  if (classification === 'sensitive' && (mask !== null || anonymize !== null)) {
+    problems.push(`${coordinate}: a @sensitive field is never masked or anonymized`);
+  }
+  if (badPurpose.length > 0 || (mask !== null && !isOneOf(MASKS, mask)) || (anonymize !== null && !isOneOf(ANONYMIZERS, anonymize))) return null;
+  return {
+    coordinate,
+    classification,
+    purposes: [...new Set(purposes as Purpose[])],
+    mask: mask as FieldPolicy['mask'],
+    anonymize: anonymize as FieldPolicy['anonymize'],
+  };
+}
+
+function checkStrategiesFit(policy: FieldPolicy, field: GraphQLField<unknown, unknown>, problems: string[]): void {
+  const kinds = valueKindsOf(field.type);
+  const fits = (accepted: readonly ValueKind[]) => kinds.some((k) => accepted.includes(k));
+  if (policy.mask && !fits(MASK_ACCEPTS[policy.mask])) {
+    problems.push(`${policy.coordinate}: mask ${policy.mask} cannot produce a ${String(field.type)}`);
+  }
+  if (policy.anonymize && !fits(ANONYMIZER_ACCEPTS[policy.anonymize])) {
+    problems.push(`${policy.coordinate}: anonymizer ${policy.anonymize} cannot produce a ${String(field.type)}`);
+  }
+}
+
+// A String field may hold a date (birthDate, placedAt): date strategies accept it.
+function valueKindsOf(type: GraphQLOutputType): ValueKind[] {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  const named = getNamedType(type);
+  if (isListType(inner)) return isObjectType(named) ? ['ObjectList'] : named.name === 'String' ? ['StringList'] : ['ObjectList'];
+  if (isObjectType(named)) return ['Object'];
+  switch (named.name) {
+    case 'String':
+      return ['String', 'Date'];
+    case 'ID':
+    case 'Int':
+    case 'Float':
+    case 'Boolean':
+      return [named.name];
+    default:
+      return [];
+  }
+}
+
+// Customer data reached through a customer field is customer data too: an
+// Order type without @customerData would let its fields through unguarded.
+function checkNestedTypesAreCustomerData(schema: GraphQLSchema, customerTypes: ReadonlySet<string>, problems: string[]): void {
+  for (const typeName of customerTypes) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (isObjectType(named) && !customerTypes.has(named.name)) {
+        problems.push(`${typeName}.${field.name} returns ${named.name}, which is not marked @${CUSTOMER_DATA_DIRECTIVE}`);
+      }
+    }
+  }
+}

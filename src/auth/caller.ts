@@ -1,0 +1,52 @@
+// Turns an HTTP request's credentials into a caller: who (sub), through which
+// registered application, in which role, for which purpose, and so in which
+// view. Anything unknown is refused here, before any resolver runs.
+
+import { ROLE_POLICY, viewFor, type RolePolicy } from '../policy/roles';
+import { PURPOSES, ROLES, isOneOf, type Purpose, type Role, type View } from '../policy/vocabulary';
+import { forbiddenRequest as forbidden, unauthenticated } from '../server/errors';
+import type { ApplicationRegistry } from './applications';
+import { TokenError, type TokenVerifier } from './token';
+
+export interface Caller {
+  sub: string;
+  role: Role;
+  app: string;
+  /** Null when the request named no purpose; customer data then stays out of reach. */
+  purpose: Purpose | null;
+  view: View | null;
+}
+
+export interface CallerSources {
+  verifier: TokenVerifier;
+  applications: ApplicationRegistry;
+  rolePolicy?: RolePolicy;
+}
+
+export async function resolveCaller(
+  sources: CallerSources,
+  authorization: string | undefined,
+  purposeHeader: string | undefined,
+): Promise<Caller> {
+  const policy = sources.rolePolicy ?? ROLE_POLICY;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) throw unauthenticated('an Authorization: Bearer <token> header is required');
+  let claims;
+  try {
+    claims = await sources.verifier.verify(match[1]);
+  } catch (err) {
+    if (err instanceof TokenError) throw unauthenticated(err.message);
+    throw err;
+  }
+  if (!isOneOf(ROLES, claims.role)) throw unauthenticated('the token names an unknown role');
+  const app = await sources.applications.find(claims.app);
+  if (!app) throw unauthenticated('the token names an application that is not registered');
+  if (app.role !== claims.role) throw forbidden(`application ${app.id} is not registered for role ${claims.role}`, 'ROLE_NOT_REGISTERED_FOR_APP');
+
+  const requested = purposeHeader?.trim();
+  if (!requested) return { sub: claims.sub, role: claims.role, app: app.id, purpose: null, view: null };
+  if (!isOneOf(PURPOSES, requested)) throw forbidden('X-Purpose names an unknown purpose', 'UNKNOWN_PURPOSE');
+  const view = viewFor(policy, claims.role, requested);
+  if (!view) throw forbidden(`role ${claims.role} may not act for purpose ${requested}`, 'PURPOSE_NOT_ALLOWED');
+  return { sub: claims.sub, role: claims.role, app: app.id, purpose: requested, view };
+}

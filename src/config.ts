@@ -1,0 +1,54 @@
+// Configuration comes from the environment only. The rules that keep a
+// deployment safe are checked here, before anything listens.
+
+export const DEV_SECRET = 'privql-development-secret-do-not-use-in-production';
+
+export interface PrivqlConfig {
+  port: number;
+  databaseUrl?: string;
+  dataDir?: string;
+  jwtSecret: string;
+  jwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Keys pseudonyms and page cursors; per-application keys are derived from it. */
+  pseudonymSecret: string;
+  /** GraphiQL with a demo-token picker; on by default only on the embedded database. */
+  demo: boolean;
+  seedCustomers: number;
+  usesDevelopmentSecret: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const onServer = databaseUrl !== undefined;
+  const jwksUrl = env.JWKS_URL || undefined;
+  const explicitSecret = env.JWT_SECRET || undefined;
+  if (onServer && !explicitSecret && !jwksUrl) {
+    throw new ConfigError('DATABASE_URL is set but neither JWT_SECRET nor JWKS_URL is: refusing to start with the development secret on a server database');
+  }
+  if (explicitSecret && explicitSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const pseudonymSecret = env.PRIVQL_PSEUDONYM_SECRET || explicitSecret || DEV_SECRET;
+  if (onServer && !env.PRIVQL_PSEUDONYM_SECRET && !explicitSecret) {
+    throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must be set on a server database when tokens come from JWKS_URL');
+  }
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
+  const seedCustomers = Number(env.PRIVQL_SEED_CUSTOMERS ?? 1000);
+  if (!Number.isInteger(seedCustomers) || seedCustomers < 1) throw new ConfigError('PRIVQL_SEED_CUSTOMERS must be a positive whole number');
+  return {
+    port,
+    databaseUrl,
+    dataDir: env.PRIVQL_DATA_DIR || undefined,
+    jwtSecret: explicitSecret ?? DEV_SECRET,
+    jwksUrl,
+    jwtIssuer: env.JWT_ISSUER || undefined,
+    jwtAudience: env.JWT_AUDIENCE || undefined,
+    pseudonymSecret,
+    demo: env.PRIVQL_DEMO === undefined ? !onServer : env.PRIVQL_DEMO === '1' || env.PRIVQL_DEMO === 'true',
+    seedCustomers,
+    usesDevelopmentSecret: !explicitSecret && !jwksUrl,
+  };
+}

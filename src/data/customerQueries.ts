@@ -1,0 +1,125 @@
+// SQL for customer records. Three rules shape every query here:
+// - a row excluded by an opt-out is filtered in SQL, so it never leaves the database;
+// - only the columns the request asked for and may see are read;
+// - rows come back tagged with their customer, for the field guard and the log.
+
+import type { Knex } from 'knex';
+import type { OptOutKind } from '../policy/vocabulary';
+import { SUBJECT, tag, type Subject } from '../plan/subject';
+
+/** SQL expression for each readable Customer field, aliased to the field name. */
+const CUSTOMER_COLUMNS: Record<string, string> = {
+  id: 'c.id',
+  accountNumber: 'c.account_number',
+  name: 'c.name',
+  email: 'c.email',
+  phone: 'c.phone',
+  street: 'c.street',
+  city: 'c.city',
+  postalCode: 'c.postal_code',
+  birthDate: `to_char(c.birth_date, 'YYYY-MM-DD')`,
+  age: `date_part('year', age(current_date, c.birth_date))::int`,
+  estimatedIncome: 'c.estimated_income',
+  shoppingHabits: 'c.shopping_habits',
+  segment: 'c.segment',
+  ethnicity: 'c.ethnicity',
+  religion: 'c.religion',
+  optOuts: `(SELECT json_build_object(
+      'directMarketing', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'DIRECT_MARKETING'), false),
+      'thirdPartyDisclosure', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'THIRD_PARTY_DISCLOSURE'), false),
+      'automatedDecision', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'AUTOMATED_DECISION'), false),
+      'sensitiveDataUse', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'SENSITIVE_DATA_USE'), true))
+    FROM opt_outs o WHERE o.customer_id = c.id)`,
+};
+
+// A missing opt-out row means the default, and for sensitive data the
+// default is "opted out" until the customer consents.
+const SENSITIVE_OPT_OUT = `coalesce((SELECT o.opted_out FROM opt_outs o
+    WHERE o.customer_id = c.id AND o.kind = 'SENSITIVE_DATA_USE'), true)`;
+
+export const FILTERABLE_CUSTOMER_FIELDS = ['city', 'segment'] as const;
+export type CustomerFilter = Partial<Record<(typeof FILTERABLE_CUSTOMER_FIELDS)[number], string | null>>;
+
+export interface CustomerQuery {
+  /** Customer fields to read (names of the GraphQL fields). */
+  fields: ReadonlySet<string>;
+  /** Whether rows need the SENSITIVE_DATA_USE opt-out to decide their fields. */
+  needsSensitiveOptOut: boolean;
+  excludeOptedOutOf: OptOutKind | null;
+  filter?: CustomerFilter;
+  /** Restrict to these ids (a lookup, or a customer's own record). */
+  ids?: readonly string[];
+  afterId?: string;
+  limit: number;
+}
+
+export interface CustomerRow {
+  id: string;
+  [field: string]: unknown;
+}
+
+export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
+  const select = [db.raw('c.id AS id')];
+  for (const field of q.fields) {
+    const sql = CUSTOMER_COLUMNS[field];
+    if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
+  }
+  if (q.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+
+  const query = db.select(select).from('customers as c').orderBy('c.id').limit(q.limit);
+  if (q.excludeOptedOutOf) {
+    query.whereNotExists(
+      db.select(db.raw('1')).from('opt_outs as x')
+        .whereRaw('x.customer_id = c.id')
+        .andWhere('x.kind', q.excludeOptedOutOf)
+        .andWhere('x.opted_out', true),
+    );
+  }
+  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
+    const value = q.filter?.[field];
+    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
+  }
+  if (q.ids) query.whereIn('c.id', q.ids as string[]);
+  if (q.afterId) query.andWhere('c.id', '>', q.afterId);
+
+  const rows: Array<Record<string, unknown>> = await query;
+  return rows.map((row) => {
+    const subject: Subject = {
+      id: row.id as string,
+      // Not read means no requested field depends on it; default to the safe side.
+      sensitiveDataUseOptedOut: q.needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
+    };
+    delete row.__sensitiveOptedOut;
+    if (row.optOuts && typeof row.optOuts === 'object') tag(row.optOuts as object, subject);
+    return tag(row as CustomerRow, subject);
+  });
+}
+
+export interface OrderRow {
+  id: string;
+  customerId: string;
+  placedAt: string;
+  amount: number;
+  category: string;
+  channel: string;
+  [SUBJECT]?: Subject;
+}
+
+/** All orders of these customers, newest first, grouped in the order of `customerIds`. */
+export async function selectOrdersOf(db: Knex, customerIds: readonly string[]): Promise<OrderRow[][]> {
+  const rows: OrderRow[] = await db
+    .select(
+      'o.id',
+      db.raw('o.customer_id AS "customerId"'),
+      db.raw(`to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "placedAt"`),
+      db.raw('o.amount::float8 AS amount'),
+      'o.category',
+      'o.channel',
+    )
+    .from('orders as o')
+    .whereIn('o.customer_id', customerIds as string[])
+    .orderBy([{ column: 'o.customer_id' }, { column: 'o.placed_at', order: 'desc' }, { column: 'o.id' }]);
+  const byCustomer = new Map<string, OrderRow[]>(customerIds.map((id) => [id, []]));
+  for (const row of rows) byCustomer.get(row.customerId)?.push(row);
+  return customerIds.map((id) => byCustomer.get(id) ?? []);
+}

@@ -1,0 +1,22 @@
+// Every row object that carries customer data is tagged with the customer it
+// belongs to. The field wrapper reads the tag to decide, transform and log;
+// a symbol keeps it out of reach of GraphQL's default resolver and of JSON.
+
+export const SUBJECT = Symbol('privql.subject');
+
+export interface Subject {
+  id: string;
+  /** The one opt-out the per-field decision still depends on (decision step 3). */
+  sensitiveDataUseOptedOut: boolean;
+}
+
+export type Tagged<T extends object> = T & { [SUBJECT]: Subject };
+
+export function tag<T extends object>(row: T, subject: Subject): Tagged<T> {
+  (row as Tagged<T>)[SUBJECT] = subject;
+  return row as Tagged<T>;
+}
+
+export function subjectOf(row: unknown): Subject | undefined {
+  return row !== null && typeof row === 'object' ? (row as { [SUBJECT]?: Subject })[SUBJECT] : undefined;
+}

@@ -1,0 +1,117 @@
+// Root fields over customer records. They decide what to read (requested
+// fields the plan lets out, opted-out rows filtered in SQL) and hand back
+// tagged rows; what each field then shows is the field guard's job.
+
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import { FILTERABLE_CUSTOMER_FIELDS, selectCustomers, type CustomerFilter, type CustomerRow } from '../data/customerQueries';
+import { tag, subjectOf } from '../plan/subject';
+import type { RequestPrivacy } from '../plan/requestPrivacy';
+import { badUserInput, forbidden } from '../server/errors';
+import type { PrivqlContext } from '../server/context';
+import { fieldNodesAt, selectedFields } from './selection';
+
+export const MAX_PAGE_SIZE = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Nested customer-data types and the Customer field that reaches them.
+const NESTED: Record<string, string> = { orders: 'Order', optOuts: 'OptOuts' };
+
+interface CustomersArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: CustomerFilter | null;
+}
+
+export const customerResolvers = {
+  Query: {
+    async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+      const privacy = requirePrivacy(ctx);
+      const first = args.first ?? 50;
+      if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+        throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`);
+      }
+      const afterId = args.after == null ? undefined : ctx.cursors.decode(args.after);
+      if (afterId === null) throw badUserInput('after is not a cursor returned by this server');
+      checkFilterAllowed(privacy, args.filter ?? {});
+      const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
+      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, afterId, limit: first + 1 });
+      const page = rows.slice(0, first);
+      const edges = page.map((node) => ({ cursor: ctx.cursors.encode(node.id), node }));
+      return {
+        nodes: page,
+        edges,
+        pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+
+    async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+      const privacy = requirePrivacy(ctx);
+      if (!UUID.test(args.id)) throw badUserInput('id is not a customer id');
+      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [args.id], limit: 1 });
+      return row ?? null;
+    },
+
+    async me(_: unknown, __: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+      const privacy = requirePrivacy(ctx);
+      if (!UUID.test(ctx.caller.sub)) return null;
+      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [ctx.caller.sub], limit: 1 });
+      return row ?? null;
+    },
+  },
+
+  Customer: {
+    // Orders inherit their customer's tag: they are that customer's personal data.
+    async orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
+      const subject = subjectOf(customer);
+      if (!subject) return null;
+      const orders = await ctx.loaders.ordersByCustomer.load(customer.id);
+      return orders.map((order) => tag(order, subject));
+    },
+  },
+};
+
+function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
+  // Shield checks this first; the resolver refuses on its own as well.
+  if (!ctx.privacy) throw forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
+  return ctx.privacy;
+}
+
+// Filtering on a value the caller may not read would let them learn it one
+// query at a time, so a filter needs the field in clear or kept as is.
+function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
+  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
+    if (filter[field] == null) continue;
+    const { consented } = privacy.plan(`Customer.${field}`);
+    const readable = consented.action === 'CLEAR' || (consented.action === 'ANONYMIZED' && consented.strategy === 'KEEP');
+    if (!readable) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');
+  }
+}
+
+async function readCustomers(
+  ctx: PrivqlContext,
+  privacy: RequestPrivacy,
+  info: GraphQLResolveInfo,
+  nodes: readonly FieldNode[],
+  where: { filter?: CustomerFilter; afterId?: string; ids?: string[]; limit: number },
+): Promise<CustomerRow[]> {
+  const requested = selectedFields(info, nodes);
+  const fields = new Set<string>();
+  let needsSensitiveOptOut = false;
+  for (const field of requested) {
+    const coordinate = `Customer.${field}`;
+    if (!privacy.hasField(coordinate)) continue;
+    const plan = privacy.plan(coordinate);
+    if (!plan.neverRead) fields.add(field);
+    if (!plan.uniform) needsSensitiveOptOut = true;
+    if (NESTED[field] && !plan.neverRead && privacy.anyVaries(NESTED[field])) needsSensitiveOptOut = true;
+  }
+  const view = privacy.context.view;
+  return selectCustomers(ctx.db, {
+    fields,
+    needsSensitiveOptOut,
+    excludeOptedOutOf: view.excludesOptedOut,
+    filter: where.filter,
+    ids: where.ids,
+    afterId: where.afterId,
+    limit: where.limit,
+  });
+}

@@ -1,0 +1,126 @@
+// Assembles the HTTP server: express, Apollo Server on /graphql, and in demo
+// mode the GraphiQL IDE. Data flows one way through it: HTTP -> caller ->
+// plan -> SQL -> transform -> log -> response.
+
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { applicationRegistry } from '../auth/applications';
+import { resolveCaller } from '../auth/caller';
+import { demoAppFor } from '../auth/demoApps';
+import { createTokenVerifier, mintToken } from '../auth/token';
+import { AccessLogWriter } from '../audit/accessLogWriter';
+import type { PrivqlConfig } from '../config';
+import type { Database } from '../data/database';
+import { createLoaders } from '../data/loaders';
+import { pseudonymKeyFor } from '../masking';
+import { RequestPrivacy } from '../plan/requestPrivacy';
+import { ROLE_POLICY, purposesOf, validateRolePolicy } from '../policy/roles';
+import { ROLES } from '../policy/vocabulary';
+import { cursorCodec } from '../resolvers/cursor';
+import { accessLogPlugin } from './accessLogPlugin';
+import type { PrivqlContext } from './context';
+import { formatError } from './errors';
+import { graphiqlRouter } from './graphiql';
+import { buildPrivqlSchema, type PrivqlSchema } from './schema';
+
+export interface PrivqlServer {
+  url: string;
+  httpServer: http.Server;
+  schema: PrivqlSchema;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: PrivqlConfig;
+  db: Database;
+  /** Listen on this port instead of config.port (tests use 0). */
+  port?: number;
+  log?: (message: string) => void;
+}
+
+export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlServer> {
+  const { config, db } = options;
+  const log = options.log ?? (() => undefined);
+  validateRolePolicy(ROLE_POLICY);
+  const privqlSchema = buildPrivqlSchema();
+  const verifier = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const applications = applicationRegistry(db.knex);
+  const cursors = cursorCodec(config.pseudonymSecret);
+  const pseudonymKeys = new Map<string, Buffer>();
+  const keyFor = (app: string) => {
+    let key = pseudonymKeys.get(app);
+    if (!key) pseudonymKeys.set(app, (key = pseudonymKeyFor(config.pseudonymSecret, app)));
+    return key;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<PrivqlContext>({
+    schema: privqlSchema.schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      accessLogPlugin({ writer: new AccessLogWriter(db.knex), onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+    ],
+  });
+  await apollo.start();
+
+  if (config.demo) {
+    app.use(
+      graphiqlRouter({
+        endpoint: '/graphql',
+        roles: ROLES.map((role) => ({ role, purposes: purposesOf(ROLE_POLICY, role), app: demoAppFor(role) })),
+        mintDemoToken: async (role) => {
+          const sub = role === 'CUSTOMER' ? await firstCustomerId(db) : `demo-${role.toLowerCase()}`;
+          const token = await mintToken({ secret: config.jwtSecret, sub, role, app: demoAppFor(role) });
+          return { token, app: demoAppFor(role), purpose: purposesOf(ROLE_POLICY, role as never)[0] ?? null, sub };
+        },
+      }),
+    );
+  }
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const caller = await resolveCaller({ verifier, applications }, req.headers.authorization, header(req.headers['x-purpose']));
+        const privacy =
+          caller.purpose && caller.view && caller.view.name !== 'NO_CUSTOMER_RECORDS'
+            ? new RequestPrivacy(privqlSchema.catalog, { view: caller.view, purpose: caller.purpose }, keyFor(caller.app))
+            : undefined;
+        return { requestId: randomUUID(), caller, db: db.knex, loaders: createLoaders(db.knex), cursors, privacy };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    httpServer,
+    schema: privqlSchema,
+    stop: () => apollo.stop(),
+  };
+}
+
+async function firstCustomerId(db: Database): Promise<string> {
+  const row = await db.knex('customers').select('id').orderBy('id').first();
+  return row?.id ?? 'no-customer';
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

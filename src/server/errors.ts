@@ -1,0 +1,59 @@
+// Every error a caller sees has an extensions.code, and none carries a stack
+// trace, SQL text or a customer value. Errors privql raises on purpose are
+// GraphQLErrors with a code; anything else is an internal error whose message
+// is replaced before it leaves the server.
+
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'AUDIT_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  AUDIT_UNAVAILABLE: 503,
+};
+
+export function privqlError(code: ErrorCode, message: string, details: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
+  const status = httpStatus ?? HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...details, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+export const forbidden = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason });
+/** A refusal of the whole request (before execution): answered with HTTP 403. */
+export const forbiddenRequest = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason }, 403);
+export const badUserInput = (message: string) => privqlError('BAD_USER_INPUT', message);
+export const unauthenticated = (message: string) => privqlError('UNAUTHENTICATED', message);
+
+/** Codes whose messages are written by privql or graphql-js and safe to pass on. */
+const PASS_THROUGH = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'AUDIT_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+    const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

@@ -1,0 +1,47 @@
+// Builds the executable schema: SDL from schema/, resolvers, the classification
+// catalog (start-up fails here on an unclassified field), the field guard, and
+// the shield permissions, in that order.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { readCatalog, type Catalog } from '../../directives/catalog';
+import { guardCustomerFields } from '../../directives/guard';
+import { customerResolvers } from '../resolvers/customers';
+import { applyPermissions } from '../shield/permissions';
+
+export interface PrivqlSchema {
+  schema: GraphQLSchema;
+  catalog: Catalog;
+}
+
+export interface SchemaOptions {
+  /** SDL to use instead of schema/*.graphql (tests of start-up refusal). */
+  typeDefs?: string[];
+}
+
+export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
+  const base = makeExecutableSchema({
+    typeDefs: options.typeDefs ?? loadSchemaFiles(),
+    resolvers: [customerResolvers],
+  });
+  const catalog = readCatalog(base);
+  return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };
+}
+
+export function loadSchemaFiles(dir = schemaDir()): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+// The SDL lives at the project root, found from here whether this runs from
+// src/ (tests) or from the compiled dist/src/.
+function schemaDir(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'schema', 'customer.graphql'))) return join(dir, 'schema');
+  }
+  throw new Error('schema/ not found');
+}

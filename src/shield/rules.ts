@@ -1,0 +1,33 @@
+// Access rules on root fields, as composable graphql-shield values. They answer
+// "may this caller use this field at all"; what each customer field then shows
+// is decided by the privacy plan, not here.
+
+import { rule } from 'graphql-shield';
+import type { PrivqlContext } from '../server/context';
+import { forbidden } from '../server/errors';
+
+/** The request names a purpose whose view reads customer records. */
+export const readsCustomerRecords = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  const { purpose, view } = ctx.caller;
+  if (!purpose || !view) return forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
+  if (view.name === 'NO_CUSTOMER_RECORDS') return forbidden(`role ${ctx.caller.role} reads no customer records`, 'NO_CUSTOMER_RECORDS');
+  return true;
+});
+
+/** Lists and lookups are for staff roles; a customer reads their own record through `me`. */
+export const readsOthersRecords = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (ctx.caller.view?.ownRecordOnly) return forbidden('customers read their own record through me', 'OWN_RECORD_ONLY');
+  return true;
+});
+
+/** Looking a customer up by id confirms the id exists: only for callers who may see ids in clear. */
+export const looksUpByRealId = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  const plan = ctx.privacy?.plan('Customer.id');
+  if (plan?.consented.action === 'CLEAR') return true;
+  return forbidden(`purpose ${ctx.caller.purpose} does not see customer ids: use customers(...) instead`, 'ID_NOT_VISIBLE');
+});
+
+export const isTheCustomer = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (ctx.caller.view?.ownRecordOnly) return true;
+  return forbidden('me is for customers signed in to self-service', 'CUSTOMERS_ONLY');
+});
