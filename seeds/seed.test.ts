@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // Seeds the embedded database (or, with DATABASE_URL set, a throwaway schema on
 // that server) and reads the data back.
 
@@ -126,18 +129,25 @@ describe('npm run seed', () => {
     expect(lines.join('\n')).toMatch(/memory/);
   });
 
-  // The CLI opens its own connection, so it can only be exercised against a
-  // server here; a second PGlite in this file would cost another start-up.
-  (url ? it : it.skip)('refuses a seeded database without --reset (exit 1) and reseeds with it', async () => {
-    const dbUrl = new URL(url!);
-    // Point the CLI at the test schema through the connection's search_path option.
-    dbUrl.searchParams.set('options', `-c search_path=${schema}`);
+  // The CLI opens its own connection: on a server it is pointed at this
+  // file's schema; embedded, at a data directory of its own.
+  it('refuses a seeded database without --reset (exit 1) and reseeds with it', async () => {
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
-    expect(await main(['--customers', '10'], { DATABASE_URL: dbUrl.toString() }, io)).toBe(1);
+    let env: NodeJS.ProcessEnv;
+    if (url) {
+      const dbUrl = new URL(url);
+      dbUrl.searchParams.set('options', `-c search_path=${schema}`);
+      env = { DATABASE_URL: dbUrl.toString() };
+    } else {
+      env = { PRIVQL_DATA_DIR: mkdtempSync(join(tmpdir(), 'privql-seed-')) };
+      expect(await main(['--customers', '10'], env, io)).toBe(0);
+    }
+    expect(await main(['--customers', '10'], env, io)).toBe(1);
     expect(out.join('\n')).toMatch(/already holds customer data/);
-    expect(await main(['--customers', '10', '--seed', '4', '--reset'], { DATABASE_URL: dbUrl.toString() }, io)).toBe(0);
+    expect(await main(['--customers', '10', '--seed', '4', '--reset'], env, io)).toBe(0);
     expect(out.join('\n')).toMatch(/inserted 10 customers/);
-    expect(await db.knex('customers').where({ id: firstCustomerId(4) }).first()).toBeDefined();
+    if (url) expect(await db.knex('customers').where({ id: firstCustomerId(4) }).first()).toBeDefined();
+    else rmSync(env.PRIVQL_DATA_DIR!, { recursive: true, force: true });
   });
 });

@@ -42,13 +42,19 @@ export interface ServerOptions {
   /** Listen on this port instead of config.port (tests use 0). */
   port?: number;
   log?: (message: string) => void;
+  /**
+   * A schema built elsewhere. Only the benchmark passes one (a build without
+   * the field guard, to measure what the guard costs); it is not reachable
+   * from configuration, so no deployment can switch privacy off.
+   */
+  schema?: PrivqlSchema;
 }
 
 export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlServer> {
   const { config, db } = options;
   const log = options.log ?? (() => undefined);
   validateRolePolicy(ROLE_POLICY);
-  const privqlSchema = buildPrivqlSchema();
+  const privqlSchema = options.schema ?? buildPrivqlSchema();
   const verifier = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const applications = applicationRegistry(db.knex);
   const cursors = cursorCodec(config.pseudonymSecret);

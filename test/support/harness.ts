@@ -1,0 +1,102 @@
+// One database and one server per test file: PGlite takes seconds to start,
+// so tests within a file share them. With DATABASE_URL set, the file works in
+// a schema of its own on that server and drops it at the end, so parallel
+// runs never see each other's rows.
+
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type PrivqlConfig } from '../../src/config';
+import { dropSchema, migrate, openDatabase, type Database } from '../../src/data/database';
+import { mintToken } from '../../src/auth/token';
+import { demoAppFor } from '../../src/auth/demoApps';
+import { startPrivqlServer, type PrivqlServer } from '../../src/server/app';
+import { seedDatabase } from '../../seeds/seed';
+
+export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
+
+export interface GraphQLResponse {
+  status: number;
+  body: {
+    data?: Record<string, any> | null;
+    errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>;
+    extensions?: Record<string, any>;
+  };
+  text: string;
+}
+
+export interface RequestOptions {
+  role?: string;
+  app?: string;
+  sub?: string;
+  purpose?: string | null;
+  token?: string | null;
+  variables?: Record<string, unknown>;
+}
+
+export interface Harness {
+  db: Database;
+  server: PrivqlServer;
+  config: PrivqlConfig;
+  token(role: string, options?: { app?: string; sub?: string; expiresIn?: number; secret?: string }): Promise<string>;
+  graphql(query: string, options?: RequestOptions): Promise<GraphQLResponse>;
+  /** Runs fn and returns how many SQL statements it sent. */
+  countStatements(fn: () => Promise<unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The purpose each role acts for in the design's table. */
+export const PURPOSE_OF: Record<string, string> = {
+  AGENT: 'CUSTOMER_SERVICE',
+  MARKETER: 'DIRECT_MARKETING',
+  DECISION_ENGINE: 'AUTOMATED_DECISION',
+  PARTNER: 'THIRD_PARTY_DISCLOSURE',
+  ANALYST: 'ANALYTICS',
+  OFFICER: 'PRIVACY_ADMINISTRATION',
+  CUSTOMER: 'SELF_SERVICE',
+  AUDITOR: 'SECURITY_REVIEW',
+};
+
+export async function startHarness(options: { customers?: number } = {}): Promise<Harness> {
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const db = await openDatabase({ url, schema, poolMax: 4 });
+  await migrate(db);
+  await seedDatabase(db.knex, { customers: options.customers ?? 300 });
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', ...(url ? { DATABASE_URL: url } : {}) });
+  const server = await startPrivqlServer({ config, db, port: 0 });
+
+  const token: Harness['token'] = (role, o = {}) =>
+    mintToken({ secret: o.secret ?? TEST_SECRET, role, app: o.app ?? demoAppFor(role), sub: o.sub ?? `${role.toLowerCase()}-1`, expiresIn: o.expiresIn });
+
+  return {
+    db,
+    server,
+    config,
+    token,
+    async graphql(query, o = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const bearer = o.token !== undefined ? o.token : o.role ? await token(o.role, { app: o.app, sub: o.sub }) : null;
+      if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+      const purpose = o.purpose !== undefined ? o.purpose : o.role ? PURPOSE_OF[o.role] : null;
+      if (purpose !== null) headers['x-purpose'] = purpose;
+      const res = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables: o.variables }) });
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text), text };
+    },
+    async countStatements(fn) {
+      let count = 0;
+      const listener = () => void count++;
+      db.knex.on('query', listener);
+      try {
+        await fn();
+      } finally {
+        db.knex.removeListener('query', listener);
+      }
+      return count;
+    },
+    async close() {
+      await server.stop();
+      if (schema) await dropSchema(db, schema);
+      await db.close();
+    },
+  };
+}
