@@ -117,7 +117,7 @@ export async function selectOrdersOf(db: Knex, customerIds: readonly string[]): 
       'o.channel',
     )
     .from('orders as o')
-    .whereIn('o.customer_id', customerIds as string[])
+    .whereRaw('o.customer_id = ANY(?::uuid[])', [customerIds as string[]])
     .orderBy([{ column: 'o.customer_id' }, { column: 'o.placed_at', order: 'desc' }, { column: 'o.id' }]);
   const byCustomer = new Map<string, OrderRow[]>(customerIds.map((id) => [id, []]));
   for (const row of rows) byCustomer.get(row.customerId)?.push(row);
