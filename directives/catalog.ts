@@ -10,6 +10,7 @@ import type { ValueKind } from '../src/masking/valueKind';
 import { ANONYMIZERS, CLASSIFICATIONS, MASKS, PURPOSES, isOneOf, type Classification, type FieldPolicy, type Purpose } from '../src/policy/vocabulary';
 
 export const CUSTOMER_DATA_DIRECTIVE = 'customerData';
+export const ACCESS_RECORD_DIRECTIVE = 'accessRecord';
 
 export interface Catalog {
   /** Classified fields by schema coordinate (`Customer.email`). */
@@ -113,13 +114,15 @@ function valueKindsOf(type: GraphQLOutputType): ValueKind[] {
 
 // Customer data reached through a customer field is customer data too: an
 // Order type without @customerData would let its fields through unguarded.
+// Access records (who saw what) are the one other kind allowed there: the
+// classified field that reaches them gates the whole subtree.
 function checkNestedTypesAreCustomerData(schema: GraphQLSchema, customerTypes: ReadonlySet<string>, problems: string[]): void {
   for (const typeName of customerTypes) {
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
-      if (isObjectType(named) && !customerTypes.has(named.name)) {
+      if (isObjectType(named) && !customerTypes.has(named.name) && !getDirective(schema, named, ACCESS_RECORD_DIRECTIVE)) {
         problems.push(`${typeName}.${field.name} returns ${named.name}, which is not marked @${CUSTOMER_DATA_DIRECTIVE}`);
       }
     }

@@ -94,7 +94,7 @@ describe('seedDatabase', () => {
   });
 
   it('replaces the data on reset, keeps the access log, and the same seed gives the same rows', async () => {
-    await db.knex('access_log').insert({ request_id: '00000000-0000-4000-8000-000000000000', app: 'crm-console', principal: 't', role: 'AGENT', outcome: 'OK' });
+    await db.knex('access_log').insert({ request_id: '00000000-0000-4000-8000-000000000000', app: 'crm-console', principal: 't', role: 'AGENT', outcome: 'DENIED' });
     const first = checksum(await readBack());
 
     const other = await seedDatabase(db.knex, { customers: 20, seed: 12, reset: true });

@@ -16,6 +16,8 @@ export interface PrivqlConfig {
   /** GraphiQL with a demo-token picker; on by default only on the embedded database. */
   demo: boolean;
   seedCustomers: number;
+  /** How long access-log records are kept before `npm run audit:prune` may remove them. */
+  logRetentionDays: number;
   usesDevelopmentSecret: boolean;
 }
 
@@ -38,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
   const seedCustomers = Number(env.PRIVQL_SEED_CUSTOMERS ?? 1000);
   if (!Number.isInteger(seedCustomers) || seedCustomers < 1) throw new ConfigError('PRIVQL_SEED_CUSTOMERS must be a positive whole number');
+  const logRetentionDays = Number(env.PRIVQL_LOG_RETENTION_DAYS ?? 1095);
+  if (!Number.isFinite(logRetentionDays) || logRetentionDays < 0) throw new ConfigError('PRIVQL_LOG_RETENTION_DAYS must be a number of days');
   return {
     port,
     databaseUrl,
@@ -49,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     pseudonymSecret,
     demo: env.PRIVQL_DEMO === undefined ? !onServer : env.PRIVQL_DEMO === '1' || env.PRIVQL_DEMO === 'true',
     seedCustomers,
+    logRetentionDays,
     usesDevelopmentSecret: !explicitSecret && !jwksUrl,
   };
 }

@@ -1,35 +1,62 @@
-// Commits a request's access records in one INSERT. The caller awaits it
-// before the response is released: if this throws, no customer data leaves.
+// Commits a request's access records in one INSERT: one chained record per
+// request. The ids of customers an opt-out excluded are selected inside that
+// same statement, so they never leave the database. The caller awaits this
+// before the response is released: if it throws, no customer data leaves.
 
 import type { Knex } from 'knex';
+import { excludedIdsQuery } from '../data/customerQueries';
 import type { AccessRecorder } from './accessRecorder';
 
 export interface AccessContext {
   requestId: string;
-  app: string;
-  principal: string;
-  role: string;
+  app: string | null;
+  principal: string | null;
+  role: string | null;
   purpose: string | null;
   view: string | null;
 }
 
-export class AccessLogWriter {
+/** What the server needs from the log; the benchmark swaps in one that writes nothing. */
+export interface AccessLog {
+  writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void>;
+  writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void>;
+}
+
+export class AccessLogWriter implements AccessLog {
   constructor(private readonly db: Knex) {}
 
-  async writeReads(ctx: AccessContext, recorder: AccessRecorder): Promise<number> {
-    const rows = recorder.subjects().map(({ subjectId, fields }) => ({
-      request_id: ctx.requestId,
-      app: ctx.app,
-      principal: ctx.principal,
-      role: ctx.role,
-      purpose: ctx.purpose,
-      view: ctx.view,
-      subject_id: subjectId,
-      outcome: 'READ',
-      fields: JSON.stringify(fields),
-    }));
-    if (rows.length === 0) return 0;
-    await this.db('access_log').insert(rows);
-    return rows.length;
+  async writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void> {
+    if (recorder.isEmpty) return;
+    const reads = recorder.subjectIds.length > 0 || recorder.exclusions.length > 0;
+    await this.db('access_log').insert({
+      ...columns(ctx),
+      outcome: reads ? 'READ' : 'DENIED',
+      subject_ids: this.db.raw('?::uuid[]', [recorder.subjectIds]),
+      excluded_ids: this.excludedIds(recorder),
+      accesses: JSON.stringify(recorder.accessGroups()),
+      detail: JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
+    });
   }
+
+  async writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void> {
+    await this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detail) });
+  }
+
+  private excludedIds(recorder: AccessRecorder): Knex.Raw | string {
+    if (recorder.exclusions.length === 0) return '{}';
+    const [first, ...rest] = recorder.exclusions.map((scope) => excludedIdsQuery(this.db, scope));
+    const all = rest.length > 0 ? first.union(rest) : first;
+    return this.db.raw(`coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM (?) e), '{}')`, [all]);
+  }
+}
+
+function columns(ctx: AccessContext) {
+  return {
+    request_id: ctx.requestId,
+    app: ctx.app,
+    principal: ctx.principal,
+    role: ctx.role,
+    purpose: ctx.purpose,
+    view: ctx.view,
+  };
 }

@@ -3,6 +3,7 @@
 // execution ends (AccessLogWriter), before the response is released.
 
 import type { Action, Decision } from '../policy/vocabulary';
+import type { ExclusionScope } from '../data/customerQueries';
 
 export interface WithheldSummary {
   field: string;
@@ -17,6 +18,11 @@ export class AccessRecorder {
   private readonly bySubject = new Map<string, Map<string, Action>>();
   // coordinate|action|strategy|reason -> subjects, for extensions.privacy
   private readonly withheld = new Map<string, { summary: WithheldSummary; subjects: Set<string> }>();
+
+  /** Where opted-out customers were filtered out; resolved to ids in SQL when the log is written. */
+  readonly exclusions: ExclusionScope[] = [];
+  /** Root fields refused by a permission rule in this request. */
+  readonly denied: Array<{ path: string; code: string; reason?: string }> = [];
 
   record(subjectId: string, coordinate: string, decision: Decision): void {
     let fields = this.bySubject.get(subjectId);
@@ -36,12 +42,28 @@ export class AccessRecorder {
   }
 
   get isEmpty(): boolean {
-    return this.bySubject.size === 0;
+    return this.bySubject.size === 0 && this.exclusions.length === 0 && this.denied.length === 0;
   }
 
-  /** One entry per customer: field coordinate -> action. */
-  subjects(): Array<{ subjectId: string; fields: Record<string, Action> }> {
-    return [...this.bySubject].map(([subjectId, fields]) => ({ subjectId, fields: Object.fromEntries(fields) }));
+  get subjectIds(): string[] {
+    return [...this.bySubject.keys()];
+  }
+
+  /**
+   * Customers grouped by identical field actions (in a list, most customers
+   * share them), with field names sorted, so the stored JSON is compact and
+   * the same access always serializes the same way.
+   */
+  accessGroups(): Array<{ fields: Record<string, Action>; subjects: string[] }> {
+    const groups = new Map<string, { fields: Record<string, Action>; subjects: string[] }>();
+    for (const [subjectId, fieldMap] of this.bySubject) {
+      const fields = Object.fromEntries([...fieldMap].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const key = JSON.stringify(fields);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { fields, subjects: [] }));
+      group.subjects.push(subjectId);
+    }
+    return [...groups.values()];
   }
 
   withheldSummary(): WithheldSummary[] {

@@ -1,12 +1,14 @@
 // Turns an HTTP request's credentials into a caller: who (sub), through which
 // registered application, in which role, for which purpose, and so in which
-// view. Anything unknown is refused here, before any resolver runs.
+// view. Two steps, so a refusal can be logged with what is known: a request
+// that fails `authenticate` has no trustworthy identity at all; one that fails
+// `authorize` has a verified one that is not allowed what it asked for.
 
 import { ROLE_POLICY, viewFor, type RolePolicy } from '../policy/roles';
 import { PURPOSES, ROLES, isOneOf, type Purpose, type Role, type View } from '../policy/vocabulary';
-import { forbiddenRequest as forbidden, unauthenticated } from '../server/errors';
+import { forbiddenRequest, unauthenticated } from '../server/errors';
 import type { ApplicationRegistry } from './applications';
-import { TokenError, type TokenVerifier } from './token';
+import { TokenError, type TokenClaims, type TokenVerifier } from './token';
 
 export interface Caller {
   sub: string;
@@ -23,30 +25,31 @@ export interface CallerSources {
   rolePolicy?: RolePolicy;
 }
 
-export async function resolveCaller(
-  sources: CallerSources,
-  authorization: string | undefined,
-  purposeHeader: string | undefined,
-): Promise<Caller> {
-  const policy = sources.rolePolicy ?? ROLE_POLICY;
+/** Verifies the bearer token; throws UNAUTHENTICATED. */
+export async function authenticate(sources: CallerSources, authorization: string | undefined): Promise<TokenClaims> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) throw unauthenticated('an Authorization: Bearer <token> header is required');
-  let claims;
   try {
-    claims = await sources.verifier.verify(match[1]);
+    return await sources.verifier.verify(match[1]);
   } catch (err) {
     if (err instanceof TokenError) throw unauthenticated(err.message);
     throw err;
   }
+}
+
+/** Checks role, application and purpose of verified claims; throws UNAUTHENTICATED or FORBIDDEN. */
+export async function authorize(sources: CallerSources, claims: TokenClaims, purposeHeader: string | undefined): Promise<Caller> {
+  const policy = sources.rolePolicy ?? ROLE_POLICY;
   if (!isOneOf(ROLES, claims.role)) throw unauthenticated('the token names an unknown role');
   const app = await sources.applications.find(claims.app);
   if (!app) throw unauthenticated('the token names an application that is not registered');
-  if (app.role !== claims.role) throw forbidden(`application ${app.id} is not registered for role ${claims.role}`, 'ROLE_NOT_REGISTERED_FOR_APP');
-
+  if (app.role !== claims.role) {
+    throw forbiddenRequest(`application ${app.id} is not registered for role ${claims.role}`, 'ROLE_NOT_REGISTERED_FOR_APP');
+  }
   const requested = purposeHeader?.trim();
   if (!requested) return { sub: claims.sub, role: claims.role, app: app.id, purpose: null, view: null };
-  if (!isOneOf(PURPOSES, requested)) throw forbidden('X-Purpose names an unknown purpose', 'UNKNOWN_PURPOSE');
+  if (!isOneOf(PURPOSES, requested)) throw forbiddenRequest('X-Purpose names an unknown purpose', 'UNKNOWN_PURPOSE');
   const view = viewFor(policy, claims.role, requested);
-  if (!view) throw forbidden(`role ${claims.role} may not act for purpose ${requested}`, 'PURPOSE_NOT_ALLOWED');
+  if (!view) throw forbiddenRequest(`role ${claims.role} may not act for purpose ${requested}`, 'PURPOSE_NOT_ALLOWED');
   return { sub: claims.sub, role: claims.role, app: app.id, purpose: requested, view };
 }

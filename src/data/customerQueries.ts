@@ -68,12 +68,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
 
   const query = db.select(select).from('customers as c').orderBy('c.id').limit(q.limit);
   if (q.excludeOptedOutOf) {
-    query.whereNotExists(
-      db.select(db.raw('1')).from('opt_outs as x')
-        .whereRaw('x.customer_id = c.id')
-        .andWhere('x.kind', q.excludeOptedOutOf)
-        .andWhere('x.opted_out', true),
-    );
+    query.whereNotExists(optedOut(db, q.excludeOptedOutOf));
   }
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
     const value = q.filter?.[field];
@@ -93,6 +88,36 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (row.optOuts && typeof row.optOuts === 'object') tag(row.optOuts as object, subject);
     return tag(row as CustomerRow, subject);
   });
+}
+
+/** Where a view filtered opted-out customers out of a result. */
+export interface ExclusionScope {
+  kind: OptOutKind;
+  filter?: CustomerFilter;
+  ids?: readonly string[];
+  /** The range of ids the result covered: (afterId, throughId]; open ends are unbounded. */
+  afterId?: string;
+  throughId?: string;
+}
+
+/**
+ * The ids a result left out because of an opt-out, as a subquery: the access
+ * log records them without the ids ever leaving the database.
+ */
+export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBuilder {
+  const query = db.select('c.id').from('customers as c').whereExists(optedOut(db, scope.kind));
+  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
+    const value = scope.filter?.[field];
+    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
+  }
+  if (scope.ids) query.whereIn('c.id', scope.ids as string[]);
+  if (scope.afterId) query.andWhere('c.id', '>', scope.afterId);
+  if (scope.throughId) query.andWhere('c.id', '<=', scope.throughId);
+  return query;
+}
+
+function optedOut(db: Knex, kind: OptOutKind): Knex.QueryBuilder {
+  return db.select(db.raw('1')).from('opt_outs as x').whereRaw('x.customer_id = c.id').andWhere('x.kind', kind).andWhere('x.opted_out', true);
 }
 
 export interface OrderRow {

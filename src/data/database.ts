@@ -25,6 +25,8 @@ export interface DatabaseOptions {
 export interface Database {
   knex: Knex;
   kind: DatabaseKind;
+  /** Server only: the schema this connection works in, when one was given. */
+  schema?: string;
   /** A description safe to print: no password. */
   describe(): string;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
   return {
     knex: db,
     kind: 'server',
+    schema,
     describe: () => `PostgreSQL server ${redacted}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
   };

@@ -11,13 +11,13 @@ import { planField, type FieldPlan } from './fieldPlan';
 import type { Subject } from './subject';
 
 export class RequestPrivacy {
-  readonly recorder = new AccessRecorder();
   private readonly plans = new Map<string, FieldPlan>();
 
   constructor(
     private readonly catalog: Catalog,
     readonly context: DecisionContext,
     private readonly pseudonymKey: Uint8Array,
+    readonly recorder: AccessRecorder = new AccessRecorder(),
   ) {}
 
   plan(coordinate: string): FieldPlan {

@@ -3,7 +3,7 @@
 // tagged rows; what each field then shows is the field guard's job.
 
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { FILTERABLE_CUSTOMER_FIELDS, selectCustomers, type CustomerFilter, type CustomerRow } from '../data/customerQueries';
+import { FILTERABLE_CUSTOMER_FIELDS, selectCustomers, type CustomerFilter, type CustomerRow, type ExclusionScope } from '../data/customerQueries';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { badUserInput, forbidden } from '../server/errors';
@@ -11,7 +11,7 @@ import type { PrivqlContext } from '../server/context';
 import { fieldNodesAt, selectedFields } from './selection';
 
 export const MAX_PAGE_SIZE = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Nested customer-data types and the Customer field that reaches them.
 const NESTED: Record<string, string> = { orders: 'Order', optOuts: 'OptOuts' };
 
@@ -35,11 +35,13 @@ export const customerResolvers = {
       const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
       const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, afterId, limit: first + 1 });
       const page = rows.slice(0, first);
+      const hasNextPage = rows.length > first;
+      noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)?.id : undefined });
       const edges = page.map((node) => ({ cursor: ctx.cursors.encode(node.id), node }));
       return {
         nodes: page,
         edges,
-        pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+        pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
 
@@ -47,6 +49,7 @@ export const customerResolvers = {
       const privacy = requirePrivacy(ctx);
       if (!UUID.test(args.id)) throw badUserInput('id is not a customer id');
       const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [args.id], limit: 1 });
+      noteExclusions(ctx, privacy, { ids: [args.id] });
       return row ?? null;
     },
 
@@ -69,6 +72,13 @@ export const customerResolvers = {
   },
 };
 
+// The log records who an opt-out kept out of this result; the ids are
+// resolved in SQL when the record is written, never read here.
+function noteExclusions(ctx: PrivqlContext, privacy: RequestPrivacy, scope: Omit<ExclusionScope, 'kind'>): void {
+  const kind = privacy.context.view.excludesOptedOut;
+  if (kind) ctx.recorder.exclusions.push({ kind, ...scope });
+}
+
 function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
   // Shield checks this first; the resolver refuses on its own as well.
   if (!ctx.privacy) throw forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
@@ -80,6 +90,8 @@ function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
 function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
     if (filter[field] == null) continue;
+    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in SQL.
+    if (filter[field]!.includes('\u0000')) throw badUserInput(`filter.${field} must not contain NUL characters`);
     const { consented } = privacy.plan(`Customer.${field}`);
     const readable = consented.action === 'CLEAR' || (consented.action === 'ANONYMIZED' && consented.strategy === 'KEEP');
     if (!readable) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');

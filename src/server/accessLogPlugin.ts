@@ -1,52 +1,53 @@
 // The fail-closed step of every request, hooked to Apollo's willSendResponse
 // stage, which Apollo awaits before it writes anything to the socket: the
-// access records are committed first, and if they cannot be, the response is
-// replaced by AUDIT_UNAVAILABLE and no customer data leaves.
+// request's access record is committed first, and if it cannot be, a response
+// that carries customer data is replaced by AUDIT_UNAVAILABLE (HTTP 503).
 
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { AccessLogWriter } from '../audit/accessLogWriter';
+import type { GraphQLFormattedError } from 'graphql';
+import type { AccessLog } from '../audit/accessLogWriter';
 import type { PrivqlContext } from './context';
 
 export interface AccessLogPluginOptions {
-  writer: AccessLogWriter;
+  accessLog: AccessLog;
   onWriteFailure?: (err: unknown) => void;
 }
+
+export const AUDIT_UNAVAILABLE_MESSAGE = 'the access log cannot be written; no customer data is returned until it can';
 
 export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPlugin<PrivqlContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, response }) {
-          const privacy = ctx.privacy;
-          if (!privacy || response.body.kind !== 'single') return;
+          if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          if (!privacy.recorder.isEmpty) {
+          const { recorder, privacy, caller } = ctx;
+          for (const error of result.errors ?? []) recordRefusal(ctx, error);
+          if (!recorder.isEmpty) {
             try {
-              await options.writer.writeReads(
+              await options.accessLog.writeRequest(
                 {
                   requestId: ctx.requestId,
-                  app: ctx.caller.app,
-                  principal: ctx.caller.sub,
-                  role: ctx.caller.role,
-                  purpose: ctx.caller.purpose,
-                  view: privacy.context.view.name,
+                  app: caller.app,
+                  principal: caller.sub,
+                  role: caller.role,
+                  purpose: caller.purpose,
+                  view: caller.view?.name ?? null,
                 },
-                privacy.recorder,
+                recorder,
               );
             } catch (err) {
               options.onWriteFailure?.(err);
-              response.body.singleResult = {
-                errors: [
-                  {
-                    message: 'the access log cannot be written; no customer data is returned until it can',
-                    extensions: { code: 'AUDIT_UNAVAILABLE' },
-                  },
-                ],
-              };
+              // A refusal that cannot be logged is still a refusal; data is not.
+              if (recorder.subjectIds.length === 0) return;
+              response.body.singleResult = { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
               response.http.status = 503;
               return;
             }
           }
+          // Only responses that carry customer records say how they were treated.
+          if (!privacy || (recorder.subjectIds.length === 0 && recorder.exclusions.length === 0)) return;
           const { view, purpose } = privacy.context;
           result.extensions = {
             ...result.extensions,
@@ -55,11 +56,22 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
               view: view.name,
               purpose,
               ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: privacy.recorder.withheldSummary(),
+              withheld: recorder.withheldSummary(),
             },
           };
         },
       };
     },
   };
+}
+
+function recordRefusal(ctx: PrivqlContext, error: GraphQLFormattedError): void {
+  const code = error.extensions?.code;
+  if (code !== 'FORBIDDEN') return;
+  const reason = error.extensions?.reason;
+  ctx.recorder.denied.push({
+    path: (error.path ?? []).join('.'),
+    code,
+    ...(typeof reason === 'string' ? { reason } : {}),
+  });
 }

@@ -2,7 +2,6 @@
 // mode the GraphiQL IDE. Data flows one way through it: HTTP -> caller ->
 // plan -> SQL -> transform -> log -> response.
 
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -11,15 +10,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { applicationRegistry } from '../auth/applications';
-import { resolveCaller } from '../auth/caller';
 import { demoAppFor } from '../auth/demoApps';
 import { createTokenVerifier, mintToken } from '../auth/token';
-import { AccessLogWriter } from '../audit/accessLogWriter';
+import { AccessLogWriter, type AccessLog } from '../audit/accessLogWriter';
 import type { PrivqlConfig } from '../config';
 import type { Database } from '../data/database';
-import { createLoaders } from '../data/loaders';
 import { pseudonymKeyFor } from '../masking';
-import { RequestPrivacy } from '../plan/requestPrivacy';
 import { ROLE_POLICY, purposesOf, validateRolePolicy } from '../policy/roles';
 import { ROLES } from '../policy/vocabulary';
 import { cursorCodec } from '../resolvers/cursor';
@@ -27,6 +23,7 @@ import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
+import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -48,6 +45,8 @@ export interface ServerOptions {
    * from configuration, so no deployment can switch privacy off.
    */
   schema?: PrivqlSchema;
+  /** Likewise bench-only: an access log that writes nothing, to measure what logging costs. */
+  accessLog?: AccessLog;
 }
 
 export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlServer> {
@@ -65,6 +64,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     return key;
   };
 
+  const accessLog = options.accessLog ?? new AccessLogWriter(db.knex);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -76,7 +76,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      accessLogPlugin({ writer: new AccessLogWriter(db.knex), onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+      accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
     ],
   });
   await apollo.start();
@@ -101,16 +101,17 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const caller = await resolveCaller({ verifier, applications }, req.headers.authorization, header(req.headers['x-purpose']));
-        const privacy =
-          caller.purpose && caller.view && caller.view.name !== 'NO_CUSTOMER_RECORDS'
-            ? new RequestPrivacy(privqlSchema.catalog, { view: caller.view, purpose: caller.purpose }, keyFor(caller.app))
-            : undefined;
-        return { requestId: randomUUID(), caller, db: db.knex, loaders: createLoaders(db.knex), cursors, privacy };
-      },
+      context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
     }),
   );
+  // A body express.json cannot parse (or too large) is answered in GraphQL's
+  // shape, not with express's HTML page and its stack trace.
+  app.use('/graphql', (err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const message = status === 500 ? 'Internal server error' : err.type === 'entity.too.large' ? 'the request body is too large' : 'the request body is not valid JSON';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
 
   await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -125,8 +126,4 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
 async function firstCustomerId(db: Database): Promise<string> {
   const row = await db.knex('customers').select('id').orderBy('id').first();
   return row?.id ?? 'no-customer';
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

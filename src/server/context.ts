@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/caller';
+import type { AccessRecorder } from '../audit/accessRecorder';
 import type { Loaders } from '../data/loaders';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import type { CursorCodec } from '../resolvers/cursor';
@@ -11,6 +12,10 @@ export interface PrivqlContext {
   db: Knex;
   loaders: Loaders;
   cursors: CursorCodec;
+  /** What this request read, excluded or was refused; committed before the response leaves. */
+  recorder: AccessRecorder;
+  /** This request's application's pseudonym key. */
+  pseudonymKey: Uint8Array;
   /** Present when the request named a purpose whose view reads customer records. */
   privacy?: RequestPrivacy;
 }

@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { readCatalog, type Catalog } from '../../directives/catalog';
 import { guardCustomerFields } from '../../directives/guard';
+import { accessLogResolvers } from '../resolvers/accessLog';
 import { customerResolvers } from '../resolvers/customers';
 import { applyPermissions } from '../shield/permissions';
 
@@ -24,7 +25,7 @@ export interface SchemaOptions {
 export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   const base = makeExecutableSchema({
     typeDefs: options.typeDefs ?? loadSchemaFiles(),
-    resolvers: [customerResolvers],
+    resolvers: [customerResolvers, accessLogResolvers],
   });
   const catalog = readCatalog(base);
   return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };

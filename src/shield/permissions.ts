@@ -6,13 +6,14 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, deny, shield, type IRules } from 'graphql-shield';
-import { isTheCustomer, looksUpByRealId, readsCustomerRecords, readsOthersRecords } from './rules';
+import { isTheCustomer, looksUpByRealId, readsAccessLog, readsCustomerRecords, readsOthersRecords } from './rules';
 
 export const PERMISSIONS: IRules = {
   Query: {
     customers: and(readsCustomerRecords, readsOthersRecords),
     customer: and(readsCustomerRecords, readsOthersRecords, looksUpByRealId),
     me: and(isTheCustomer, readsCustomerRecords),
+    accessLog: readsAccessLog,
   },
   // Customer data is guarded field by field by the privacy plan.
   Customer: allow,
@@ -21,13 +22,20 @@ export const PERMISSIONS: IRules = {
   CustomerConnection: allow,
   CustomerEdge: allow,
   PageInfo: allow,
+  // Reached only through Query.accessLog or the classified Customer.accessHistory.
+  AccessLogConnection: allow,
+  AccessLogEdge: allow,
+  AccessLogEntry: allow,
+  FieldAccess: allow,
 };
 
 export function applyPermissions(schema: GraphQLSchema, rules: IRules = PERMISSIONS): GraphQLSchema {
   const generator = shield(rules, {
     fallbackRule: deny,
     fallbackError: () => new GraphQLError('Not authorised', { extensions: { code: 'FORBIDDEN', reason: 'NO_RULE' } }),
-    allowExternalErrors: false,
+    // Errors thrown by resolvers (BAD_USER_INPUT, database failures) pass on to
+    // formatError, which hides anything without a code as INTERNAL_SERVER_ERROR.
+    allowExternalErrors: true,
   });
   const middleware = generator.generate(schema) as Record<string, unknown>;
   // `allow` needs no wrapper: dropping it changes nothing but the cost.

@@ -31,3 +31,10 @@ export const isTheCustomer = rule({ cache: 'contextual' })((_parent, _args, ctx:
   if (ctx.caller.view?.ownRecordOnly) return true;
   return forbidden('me is for customers signed in to self-service', 'CUSTOMERS_ONLY');
 });
+
+/** The access log is for the privacy officer and, pseudonymized, for security review. */
+export const readsAccessLog = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  const { role, purpose } = ctx.caller;
+  if ((role === 'OFFICER' && purpose === 'PRIVACY_ADMINISTRATION') || (role === 'AUDITOR' && purpose === 'SECURITY_REVIEW')) return true;
+  return forbidden('the access log is for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'ACCESS_LOG_NOT_ALLOWED');
+});

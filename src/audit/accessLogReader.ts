@@ -1,0 +1,116 @@
+// Reads the access log back as entries: one per customer of a request (READ,
+// with the field actions, or EXCLUDED by an opt-out), one per denied request,
+// one per retention checkpoint. Newest first. "Who accessed customer X" is one
+// query on the GIN-indexed subject arrays.
+
+import type { Knex } from 'knex';
+
+export interface AccessLogFilter {
+  subjectId?: string;
+  app?: string;
+  role?: string;
+  purpose?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AccessEntry {
+  seq: string;
+  /** Position within the record: entries of one request share its seq. */
+  index: number;
+  at: Date;
+  requestId: string;
+  app: string | null;
+  principal: string | null;
+  role: string | null;
+  purpose: string | null;
+  view: string | null;
+  outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT';
+  subjectId: string | null;
+  fields: Array<{ field: string; action: string }>;
+  detail: Record<string, unknown>;
+}
+
+export interface AccessPosition {
+  seq: string;
+  index: number;
+}
+
+interface LogRow {
+  seq: string;
+  at: Date;
+  request_id: string;
+  app: string | null;
+  principal: string | null;
+  role: string | null;
+  purpose: string | null;
+  view: string | null;
+  outcome: 'READ' | 'DENIED' | 'CHECKPOINT';
+  subject_ids: string[] | string;
+  excluded_ids: string[] | string;
+  accesses: Array<{ fields: Record<string, string>; subjects: string[] }>;
+  detail: Record<string, unknown>;
+}
+
+const ROWS_PER_FETCH = 100;
+
+/** Up to `limit` entries strictly after `after` (in newest-first order). */
+export async function readAccessLog(db: Knex, filter: AccessLogFilter, limit: number, after?: AccessPosition): Promise<AccessEntry[]> {
+  const entries: AccessEntry[] = [];
+  let beforeSeq = after ? BigInt(after.seq) + 1n : null;
+  for (;;) {
+    const query = db('access_log').select('*').orderBy('seq', 'desc').limit(ROWS_PER_FETCH);
+    if (beforeSeq !== null) query.where('seq', '<', beforeSeq.toString());
+    applyFilter(query, filter);
+    const rows: LogRow[] = await query;
+    for (const row of rows) {
+      for (const entry of expand(row, filter.subjectId)) {
+        if (after && entry.seq === after.seq && entry.index <= after.index) continue;
+        entries.push(entry);
+        if (entries.length >= limit) return entries;
+      }
+    }
+    if (rows.length < ROWS_PER_FETCH) return entries;
+    beforeSeq = BigInt(rows[rows.length - 1].seq);
+  }
+}
+
+function applyFilter(query: Knex.QueryBuilder, f: AccessLogFilter): void {
+  if (f.subjectId) {
+    query.where((q) => q.whereRaw('subject_ids @> ARRAY[?]::uuid[]', [f.subjectId!]).orWhereRaw('excluded_ids @> ARRAY[?]::uuid[]', [f.subjectId!]));
+  }
+  if (f.app) query.where('app', f.app);
+  if (f.role) query.where('role', f.role);
+  if (f.purpose) query.where('purpose', f.purpose);
+  if (f.from) query.where('at', '>=', f.from);
+  if (f.to) query.where('at', '<', f.to);
+}
+
+function expand(row: LogRow, onlySubject: string | undefined): AccessEntry[] {
+  const base = {
+    seq: String(row.seq),
+    at: new Date(row.at),
+    requestId: row.request_id,
+    app: row.app,
+    principal: row.principal,
+    role: row.role,
+    purpose: row.purpose,
+    view: row.view,
+    detail: row.detail ?? {},
+  };
+  if (row.outcome !== 'READ') return [{ ...base, index: 0, outcome: row.outcome, subjectId: null, fields: [] }];
+  const out: AccessEntry[] = [];
+  for (const group of row.accesses) {
+    const fields = Object.entries(group.fields).map(([field, action]) => ({ field, action }));
+    for (const subjectId of group.subjects) out.push({ ...base, index: out.length, outcome: 'READ', subjectId, fields });
+  }
+  for (const subjectId of uuidArray(row.excluded_ids)) out.push({ ...base, index: out.length, outcome: 'EXCLUDED', subjectId, fields: [] });
+  return onlySubject ? out.filter((e) => e.subjectId === onlySubject) : out;
+}
+
+// node-postgres returns uuid[] as an array; PGlite may hand back the text form.
+function uuidArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+}

@@ -1,0 +1,67 @@
+// Builds the context of each request: the caller (refused here when unknown,
+// and the refusal logged), the privacy plan for its view, fresh loaders.
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Knex } from 'knex';
+import type { Catalog } from '../../directives/catalog';
+import { authenticate, authorize, type CallerSources } from '../auth/caller';
+import type { TokenClaims } from '../auth/token';
+import { AccessRecorder } from '../audit/accessRecorder';
+import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
+import { createLoaders } from '../data/loaders';
+import { RequestPrivacy } from '../plan/requestPrivacy';
+import { PURPOSES, isOneOf } from '../policy/vocabulary';
+import type { CursorCodec } from '../resolvers/cursor';
+import type { PrivqlContext } from './context';
+
+export interface ContextDeps extends CallerSources {
+  db: Knex;
+  catalog: Catalog;
+  cursors: CursorCodec;
+  accessLog: AccessLog;
+  pseudonymKeyFor(app: string): Uint8Array;
+}
+
+export function contextFactory(deps: ContextDeps) {
+  return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<PrivqlContext> => {
+    const requestId = randomUUID();
+    const purposeHeader = header(req.headers['x-purpose']);
+    const refused = async (err: unknown, claims?: TokenClaims): Promise<never> => {
+      await logRefusal(deps.accessLog, { requestId, claims, purposeHeader }, err);
+      throw err;
+    };
+    const claims = await authenticate(deps, req.headers.authorization).catch((err) => refused(err));
+    const caller = await authorize(deps, claims, purposeHeader).catch((err) => refused(err, claims));
+    const recorder = new AccessRecorder();
+    const pseudonymKey = deps.pseudonymKeyFor(caller.app);
+    const privacy =
+      caller.purpose && caller.view && caller.view.name !== 'NO_CUSTOMER_RECORDS'
+        ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
+        : undefined;
+    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors: deps.cursors, recorder, pseudonymKey, privacy };
+  };
+}
+
+// A refused request is recorded with what is known: nothing about the caller
+// when the token did not verify (its claims are not to be trusted), the
+// verified claims when they were refused. The response is an error either
+// way, so a log that cannot be written does not change it.
+async function logRefusal(log: AccessLog, at: { requestId: string; claims?: TokenClaims; purposeHeader?: string }, err: unknown): Promise<void> {
+  const code = err instanceof GraphQLError ? err.extensions.code : 'INTERNAL_SERVER_ERROR';
+  const reason = err instanceof GraphQLError ? err.extensions.reason : undefined;
+  const ctx: AccessContext = {
+    requestId: at.requestId,
+    app: at.claims?.app ?? null,
+    principal: at.claims?.sub ?? null,
+    role: at.claims?.role ?? null,
+    purpose: isOneOf(PURPOSES, at.purposeHeader) ? at.purposeHeader : null,
+    view: null,
+  };
+  await log.writeDenied(ctx, { code, ...(reason ? { reason } : {}) }).catch(() => undefined);
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

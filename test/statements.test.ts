@@ -1,0 +1,127 @@
+// What SQL a request sends: a constant number of statements whatever the page
+// size (DataLoader batches the orders, the log is one INSERT), only the
+// columns the plan lets out, and opt-out rows filtered in SQL (DESIGN.md §2, §5).
+
+import type { Knex } from 'knex';
+import { startHarness, type Harness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ customers: 300 });
+  // The first request loads the application registry (cached afterwards);
+  // warm it so it is not counted against the first measured query.
+  expect((await h.graphql('{ customers(first: 1) { nodes { id } } }', { role: 'AGENT' })).status).toBe(200);
+});
+afterAll(() => h?.close());
+
+const withOrders = (first: number) => `{ customers(first: ${first}) { nodes { id orders { id amount } } } }`;
+
+/** Statements sent during one request, checking the request itself succeeded with `rows` rows. */
+async function statementsFor(query: string, role: string, rows: number, variables?: Record<string, unknown>) {
+  let res: Awaited<ReturnType<Harness['graphql']>> | undefined;
+  const count = await h.countStatements(async () => {
+    res = await h.graphql(query, { role, variables });
+  });
+  expect({ role, status: res!.status, errors: res!.body.errors }).toEqual({ role, status: 200, errors: undefined });
+  expect(res!.body.data!.customers.nodes).toHaveLength(rows);
+  return { count, data: res!.body.data!.customers };
+}
+
+/** The SQL text (and bindings) of every statement sent during one request. */
+async function sqlOf(query: string, role: string): Promise<Array<{ sql: string; bindings: unknown[] }>> {
+  const seen: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (q: Knex.Sql) => void seen.push({ sql: q.sql, bindings: [...((q.bindings as unknown[]) ?? [])] });
+  h.db.knex.on('query', listener);
+  try {
+    const res = await h.graphql(query, { role });
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+  } finally {
+    h.db.knex.removeListener('query', listener);
+  }
+  return seen;
+}
+/** The SELECTs that read customers (not the log INSERT, which may look customers up too). */
+const customerSelects = <T extends { sql: string }>(stmts: T[]) => stmts.filter((s) => /^\s*select\b/i.test(s.sql) && /from "customers"/i.test(s.sql));
+
+describe('the statement count does not grow with the page', () => {
+  test('customers with their orders: the same count for 10, 100 and 300 customers, at most 3', async () => {
+    const counts: Record<number, number> = {};
+    for (const n of [10, 100, 300]) counts[n] = (await statementsFor(withOrders(n), 'AGENT', n)).count;
+    expect(counts[100]).toBe(counts[10]);
+    expect(counts[300]).toBe(counts[10]);
+    // One customers SELECT, one orders batch, one access-log INSERT.
+    expect(counts[10]).toBeLessThanOrEqual(3);
+    expect(counts[10]).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the orders of a whole page are one batched SELECT', async () => {
+    const stmts = await sqlOf(withOrders(100), 'AGENT');
+    const orderSelects = stmts.filter((s) => /from "orders"/i.test(s.sql));
+    expect(orderSelects).toHaveLength(1);
+    // The page's 100 customer ids, as 100 placeholders or one array parameter.
+    expect(orderSelects[0].bindings.flat()).toHaveLength(100);
+    expect(stmts.filter((s) => /^insert into "access_log"/i.test(s.sql))).toHaveLength(1);
+  });
+
+  test('edges and nodes together, and a next page, stay constant too', async () => {
+    const q = 'query($n: Int, $after: String) { customers(first: $n, after: $after) { edges { cursor node { id orders { amount } } } nodes { email } pageInfo { endCursor } } }';
+    const small = await statementsFor(q, 'AGENT', 5, { n: 5 });
+    const large = await statementsFor(q, 'AGENT', 250, { n: 250 });
+    const next = await statementsFor(q, 'AGENT', 50, { n: 250, after: large.data.pageInfo.endCursor });
+    expect([large.count, next.count]).toEqual([small.count, small.count]);
+    expect(small.count).toBeLessThanOrEqual(3);
+  });
+
+  test.each(['MARKETER', 'DECISION_ENGINE', 'PARTNER', 'ANALYST', 'OFFICER'])('%s sends the same few statements for 5 and 100 rows', async (role) => {
+    const q = (n: number) => `{ customers(first: ${n}) { nodes { segment orders { category } } } }`;
+    const small = await statementsFor(q(5), role, 5);
+    const large = await statementsFor(q(100), role, 100);
+    expect(large.count).toBe(small.count);
+    expect(small.count).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('only what the plan lets out is read', () => {
+  test.each(['MARKETER', 'AGENT'])('%s: religion and ethnicity are never selected (no purpose may see them)', async (role) => {
+    const stmts = customerSelects(await sqlOf('{ customers(first: 5) { nodes { id religion ethnicity } } }', role));
+    expect(stmts).toHaveLength(1);
+    expect(stmts[0].sql).not.toMatch(/religion|ethnicity/i);
+    const res = await h.graphql('{ customers(first: 5) { nodes { religion ethnicity } } }', { role });
+    for (const node of res.body.data!.customers.nodes) expect(node).toEqual({ religion: null, ethnicity: null });
+  });
+
+  test('control: the OFFICER, who sees them in clear, does select them', async () => {
+    const [stmt] = customerSelects(await sqlOf('{ customers(first: 5) { nodes { id religion ethnicity } } }', 'OFFICER'));
+    expect(stmt.sql).toMatch(/religion/);
+    expect(stmt.sql).toMatch(/ethnicity/);
+  });
+
+  test('a column nobody asked for is not read', async () => {
+    const [stmt] = customerSelects(await sqlOf('{ customers(first: 5) { nodes { segment } } }', 'AGENT'));
+    expect(stmt.sql).not.toMatch(/email|phone|street|estimated_income|birth_date/);
+  });
+});
+
+describe('opted-out rows are filtered in SQL', () => {
+  test('MARKETER: the customers SELECT has a NOT EXISTS on opt_outs for DIRECT_MARKETING', async () => {
+    const [stmt] = customerSelects(await sqlOf('{ customers(first: 5) { nodes { id email } } }', 'MARKETER'));
+    expect(stmt.sql).toMatch(/not exists\s*\(\s*select[\s\S]*from "opt_outs"/i);
+    expect(stmt.bindings).toContain('DIRECT_MARKETING');
+  });
+
+  test('control: the AGENT (STANDARD view) has no such filter', async () => {
+    const [stmt] = customerSelects(await sqlOf('{ customers(first: 5) { nodes { id email } } }', 'AGENT'));
+    expect(stmt.sql).not.toMatch(/not exists/i);
+  });
+
+  test('MARKETER gets exactly the customers not opted out of direct marketing', async () => {
+    const optedOut = await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).pluck('customer_id');
+    const total = Number((await h.db.knex('customers').count({ n: '*' }))[0].n);
+    expect(optedOut.length).toBeGreaterThan(0);
+    const res = await h.graphql('{ customers(first: 500) { nodes { id } } }', { role: 'MARKETER' });
+    const ids: string[] = res.body.data!.customers.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toHaveLength(total - new Set(optedOut).size);
+    expect(ids.filter((id) => optedOut.includes(id))).toEqual([]);
+  });
+});
