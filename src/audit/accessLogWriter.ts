@@ -27,11 +27,12 @@ export class AccessLogWriter implements AccessLog {
 
   async writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void> {
     if (recorder.isEmpty) return;
-    const reads = recorder.subjectIds.length > 0 || recorder.exclusions.length > 0;
+    const subjectIds = recorder.subjectIds;
+    const reads = subjectIds.length > 0 || recorder.exclusions.length > 0;
     await this.db('access_log').insert({
       ...columns(ctx),
       outcome: reads ? 'READ' : 'DENIED',
-      subject_ids: this.db.raw('?::uuid[]', [recorder.subjectIds]),
+      subject_ids: this.db.raw('?::uuid[]', [subjectIds]),
       excluded_ids: this.excludedIds(recorder),
       accesses: JSON.stringify(recorder.accessGroups()),
       detail: JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),

@@ -1,6 +1,11 @@
 // Collects, during execution, what each customer's fields were returned as.
 // Nothing is written here: the records are committed in one statement when
 // execution ends (AccessLogWriter), before the response is released.
+//
+// Recording runs for every field of every row, so it is one array push per
+// call: each field keeps the customers it was decided for, per decision (a
+// field's decision varies by customer in only one way, see plan/fieldPlan).
+// The per-customer view the log stores is assembled once, at the end.
 
 import type { Action, Decision } from '../policy/vocabulary';
 import type { ExclusionScope } from '../data/customerQueries';
@@ -14,39 +19,49 @@ export interface WithheldSummary {
   customers: number;
 }
 
+/** One field's uses in a request: the customers it was decided for, per decision. */
+export class FieldUse {
+  readonly subjects: [string[], string[]] = [[], []];
+
+  constructor(
+    readonly coordinate: string,
+    readonly decisions: readonly [Decision, Decision],
+  ) {}
+
+  /** Notes that `subjectId` got decision number `which` (0 or 1) for this field. */
+  note(which: 0 | 1, subjectId: string): void {
+    const list = this.subjects[which];
+    // Rows' fields (and one customer's orders) come in runs: skip the repeat.
+    if (list[list.length - 1] !== subjectId) list.push(subjectId);
+  }
+}
+
 export class AccessRecorder {
-  private readonly bySubject = new Map<string, Map<string, Action>>();
-  // coordinate|action|strategy|reason -> subjects, for extensions.privacy
-  private readonly withheld = new Map<string, { summary: WithheldSummary; subjects: Set<string> }>();
+  private readonly uses: FieldUse[] = [];
 
   /** Where opted-out customers were filtered out; resolved to ids in SQL when the log is written. */
   readonly exclusions: ExclusionScope[] = [];
   /** Root fields refused by a permission rule in this request. */
   readonly denied: Array<{ path: string; code: string; reason?: string }> = [];
 
-  record(subjectId: string, coordinate: string, decision: Decision): void {
-    let fields = this.bySubject.get(subjectId);
-    if (!fields) this.bySubject.set(subjectId, (fields = new Map()));
-    fields.set(coordinate, decision.action);
-    if (decision.action === 'CLEAR') return;
-    const key = `${coordinate}|${decision.action}|${decision.strategy}|${decision.reason}`;
-    let entry = this.withheld.get(key);
-    if (!entry) {
-      entry = {
-        summary: { field: coordinate, action: decision.action, strategy: decision.strategy, reason: decision.reason, customers: 0 },
-        subjects: new Set(),
-      };
-      this.withheld.set(key, entry);
-    }
-    entry.subjects.add(subjectId);
+  fieldUse(coordinate: string, decisions: readonly [Decision, Decision]): FieldUse {
+    const use = new FieldUse(coordinate, decisions);
+    this.uses.push(use);
+    return use;
+  }
+
+  /** Some customer's data was returned. */
+  get hasReads(): boolean {
+    return this.uses.some((use) => use.subjects[0].length > 0 || use.subjects[1].length > 0);
   }
 
   get isEmpty(): boolean {
-    return this.bySubject.size === 0 && this.exclusions.length === 0 && this.denied.length === 0;
+    return !this.hasReads && this.exclusions.length === 0 && this.denied.length === 0;
   }
 
+  /** Customers whose data was returned, in the order they were first met (the response's order). */
   get subjectIds(): string[] {
-    return [...this.bySubject.keys()];
+    return [...this.signatures().keys()];
   }
 
   /**
@@ -55,20 +70,62 @@ export class AccessRecorder {
    * the same access always serializes the same way.
    */
   accessGroups(): Array<{ fields: Record<string, Action>; subjects: string[] }> {
+    const bySignature = new Map<string, string[]>();
+    for (const [subjectId, signature] of this.signatures()) {
+      const subjects = bySignature.get(signature);
+      if (subjects) subjects.push(subjectId);
+      else bySignature.set(signature, [subjectId]);
+    }
+    // Different signatures can still mean the same fields (a customer met
+    // twice, out of order): merge on the fields themselves.
     const groups = new Map<string, { fields: Record<string, Action>; subjects: string[] }>();
-    for (const [subjectId, fieldMap] of this.bySubject) {
-      const fields = Object.fromEntries([...fieldMap].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    for (const [signature, subjects] of bySignature) {
+      const fields = this.fieldsOf(signature);
       const key = JSON.stringify(fields);
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { fields, subjects: [] }));
-      group.subjects.push(subjectId);
+      const group = groups.get(key);
+      if (group) group.subjects.push(...subjects);
+      else groups.set(key, { fields, subjects });
     }
     return [...groups.values()];
   }
 
   withheldSummary(): WithheldSummary[] {
-    return [...this.withheld.values()]
-      .map(({ summary, subjects }) => ({ ...summary, customers: subjects.size }))
-      .sort((a, b) => a.field.localeCompare(b.field) || a.action.localeCompare(b.action));
+    const out: WithheldSummary[] = [];
+    for (const use of this.uses) {
+      use.decisions.forEach((decision, which) => {
+        const customers = new Set(use.subjects[which]).size;
+        if (decision.action === 'CLEAR' || customers === 0) return;
+        out.push({ field: use.coordinate, action: decision.action, strategy: decision.strategy, reason: decision.reason, customers });
+      });
+    }
+    return out.sort((a, b) => a.field.localeCompare(b.field) || a.action.localeCompare(b.action) || a.reason.localeCompare(b.reason));
+  }
+
+  // A customer's field actions are fixed by which decision of which field
+  // they got, so that list, as a string, is the signature to group by.
+  private cache: { size: number; signatures: Map<string, string> } | undefined;
+
+  private signatures(): Map<string, string> {
+    const size = this.uses.reduce((n, use) => n + use.subjects[0].length + use.subjects[1].length, 0);
+    if (this.cache?.size === size) return this.cache.signatures;
+    const signatures = new Map<string, string>();
+    this.uses.forEach((use, u) => {
+      for (const which of [0, 1] as const) {
+        for (const subjectId of use.subjects[which]) signatures.set(subjectId, (signatures.get(subjectId) ?? '') + `${u}.${which},`);
+      }
+    });
+    this.cache = { size, signatures };
+    return signatures;
+  }
+
+  private fieldsOf(signature: string): Record<string, Action> {
+    const fields: Array<[string, Action]> = [];
+    for (const part of signature.split(',')) {
+      if (!part) continue;
+      const [u, which] = part.split('.').map(Number);
+      const use = this.uses[u];
+      fields.push([use.coordinate, use.decisions[which].action]);
+    }
+    return Object.fromEntries(fields.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

@@ -100,3 +100,15 @@ describe('pseudonymize', () => {
     }
   });
 });
+
+describe('pseudonymize is HMAC-SHA-256', () => {
+  it('equals node:crypto createHmac for keys shorter and longer than a block', () => {
+    const { createHmac } = require('node:crypto') as typeof import('node:crypto');
+    for (const key of [Buffer.alloc(16, 7), pseudonymKeyFor('s', 'app'), Buffer.alloc(100, 3)]) {
+      for (const value of ['a', 'Zoë', '00c57484-a093-4885-a004-47aab01a802e', 42]) {
+        const expected = 'psn_' + createHmac('sha256', key).update(String(value), 'utf8').digest('base64url').slice(0, 22);
+        expect(pseudonymize(key, value)).toBe(expected);
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // transforms, and the recorder that feeds the access log.
 
 import type { Catalog } from '../../directives/catalog';
-import { AccessRecorder } from '../audit/accessRecorder';
+import { AccessRecorder, type FieldUse } from '../audit/accessRecorder';
 import { anonymizeValue, maskValue } from '../masking';
 import type { DecisionContext } from '../policy/decide';
 import type { Decision, Mask, Anonymizer } from '../policy/vocabulary';
@@ -11,7 +11,7 @@ import { planField, type FieldPlan } from './fieldPlan';
 import type { Subject } from './subject';
 
 export class RequestPrivacy {
-  private readonly plans = new Map<string, FieldPlan>();
+  private readonly plans = new Map<string, { plan: FieldPlan; use: FieldUse }>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -21,16 +21,21 @@ export class RequestPrivacy {
   ) {}
 
   plan(coordinate: string): FieldPlan {
-    let plan = this.plans.get(coordinate);
-    if (!plan) {
+    return this.entry(coordinate).plan;
+  }
+
+  private entry(coordinate: string): { plan: FieldPlan; use: FieldUse } {
+    let entry = this.plans.get(coordinate);
+    if (!entry) {
       const policy = this.catalog.fields.get(coordinate);
       // The catalog refuses unclassified fields at start-up; reaching this
       // means a wrapper was installed on a field the catalog does not know.
       if (!policy) throw new Error(`no classification for ${coordinate}`);
-      plan = planField(policy, this.context);
-      this.plans.set(coordinate, plan);
+      const plan = planField(policy, this.context);
+      entry = { plan, use: this.recorder.fieldUse(coordinate, [plan.consented, plan.optedOut]) };
+      this.plans.set(coordinate, entry);
     }
-    return plan;
+    return entry;
   }
 
   hasField(coordinate: string): boolean {
@@ -47,10 +52,10 @@ export class RequestPrivacy {
 
   /** Decides one field of one customer and records the access. */
   decide(coordinate: string, subject: Subject): Decision {
-    const plan = this.plan(coordinate);
-    const decision = plan.uniform || !subject.sensitiveDataUseOptedOut ? plan.consented : plan.optedOut;
-    this.recorder.record(subject.id, coordinate, decision);
-    return decision;
+    const { plan, use } = this.entry(coordinate);
+    const which = plan.uniform || !subject.sensitiveDataUseOptedOut ? 0 : 1;
+    use.note(which, subject.id);
+    return which === 0 ? plan.consented : plan.optedOut;
   }
 
   transform(decision: Decision, value: unknown): unknown {

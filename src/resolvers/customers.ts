@@ -37,11 +37,14 @@ export const customerResolvers = {
       const page = rows.slice(0, first);
       const hasNextPage = rows.length > first;
       noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)?.id : undefined });
-      const edges = page.map((node) => ({ cursor: ctx.cursors.encode(node.id), node }));
+      // Cursors are encrypted, so they are made only when the query asks for
+      // them, once each: endCursor must equal the last edge's cursor.
+      const made = new Map<string, string>();
+      const cursor = (id: string) => made.get(id) ?? made.set(id, ctx.cursors.encode(id)).get(id)!;
       return {
         nodes: page,
-        edges,
-        pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+        edges: page.map((node) => ({ node, get cursor() { return cursor(node.id); } })),
+        pageInfo: { hasNextPage, get endCursor() { return page.length > 0 ? cursor(page[page.length - 1].id) : null; } },
       };
     },
 

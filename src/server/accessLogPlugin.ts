@@ -40,14 +40,14 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             } catch (err) {
               options.onWriteFailure?.(err);
               // A refusal that cannot be logged is still a refusal; data is not.
-              if (recorder.subjectIds.length === 0) return;
+              if (!recorder.hasReads) return;
               response.body.singleResult = { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
               response.http.status = 503;
               return;
             }
           }
           // Only responses that carry customer records say how they were treated.
-          if (!privacy || (recorder.subjectIds.length === 0 && recorder.exclusions.length === 0)) return;
+          if (!privacy || (!recorder.hasReads && recorder.exclusions.length === 0)) return;
           const { view, purpose } = privacy.context;
           result.extensions = {
             ...result.extensions,

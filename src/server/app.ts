@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { applicationRegistry } from '../auth/applications';
@@ -76,6 +76,9 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Responses are per caller and never cacheable; the plugin would also
+      // hook every field of every row.
+      ApolloServerPluginCacheControlDisabled(),
       accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
     ],
   });
