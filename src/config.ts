@@ -16,6 +16,8 @@ export interface PrivqlConfig {
   /** GraphiQL with a demo-token picker; on by default only on the embedded database. */
   demo: boolean;
   seedCustomers: number;
+  /** Server databases: an access-log write that takes longer fails the request closed. */
+  auditTimeoutMs: number;
   /** How long access-log records are kept before `npm run audit:prune` may remove them. */
   logRetentionDays: number;
   usesDevelopmentSecret: boolean;
@@ -40,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
   const seedCustomers = Number(env.PRIVQL_SEED_CUSTOMERS ?? 1000);
   if (!Number.isInteger(seedCustomers) || seedCustomers < 1) throw new ConfigError('PRIVQL_SEED_CUSTOMERS must be a positive whole number');
+  const auditTimeoutMs = Number(env.PRIVQL_AUDIT_TIMEOUT_MS ?? 5000);
+  if (!Number.isInteger(auditTimeoutMs) || auditTimeoutMs < 1) throw new ConfigError('PRIVQL_AUDIT_TIMEOUT_MS must be a positive number of milliseconds');
   const logRetentionDays = Number(env.PRIVQL_LOG_RETENTION_DAYS ?? 1095);
   if (!Number.isFinite(logRetentionDays) || logRetentionDays < 0) throw new ConfigError('PRIVQL_LOG_RETENTION_DAYS must be a number of days');
   return {
@@ -54,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     demo: env.PRIVQL_DEMO === undefined ? !onServer : env.PRIVQL_DEMO === '1' || env.PRIVQL_DEMO === 'true',
     seedCustomers,
     logRetentionDays,
+    auditTimeoutMs,
     usesDevelopmentSecret: !explicitSecret && !jwksUrl,
   };
 }

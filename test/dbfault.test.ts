@@ -117,3 +117,27 @@ test('once the log is back reads work again and are logged', async () => {
   expect(logged).toContain('CUSTOMER_SERVICE');
   expect(logged).toContain('Customer.email');
 });
+
+// Only a server has a second connection that can hold a lock on the log; the
+// embedded database has one connection, used by the server itself.
+if (process.env.DATABASE_URL) {
+  describe('the access log is locked by someone else: fail closed, do not hang', () => {
+    test('a read waits at most the audit timeout, then 503 AUDIT_UNAVAILABLE; released, it works', async () => {
+      const locker = await h.db.knex.client.acquireConnection();
+      try {
+        await h.db.knex.raw('BEGIN').connection(locker);
+        await h.db.knex.raw('LOCK TABLE access_log IN ACCESS EXCLUSIVE MODE').connection(locker);
+        const started = Date.now();
+        const res = await h.graphql(QUERY, { role: 'AGENT' });
+        expect(Date.now() - started).toBeLessThan(h.config.auditTimeoutMs + 3000);
+        expect(res.status).toBe(503);
+        expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
+        expectNoCustomerData(res);
+      } finally {
+        await h.db.knex.raw('ROLLBACK').connection(locker);
+        await h.db.knex.client.releaseConnection(locker);
+      }
+      await expectWorking();
+    });
+  });
+}

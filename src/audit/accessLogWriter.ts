@@ -22,25 +22,41 @@ export interface AccessLog {
   writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void>;
 }
 
+export interface WriterOptions {
+  /**
+   * Server databases only: give up on a write after this long (a locked or
+   * stalled log table), so the request fails closed instead of hanging.
+   * The embedded database has one connection and nothing else to wait for.
+   */
+  timeoutMs?: number;
+}
+
 export class AccessLogWriter implements AccessLog {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly options: WriterOptions = {},
+  ) {}
 
   async writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void> {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
     const reads = subjectIds.length > 0 || recorder.exclusions.length > 0;
-    await this.db('access_log').insert({
+    await this.bounded(this.db('access_log').insert({
       ...columns(ctx),
       outcome: reads ? 'READ' : 'DENIED',
       subject_ids: this.db.raw('?::uuid[]', [subjectIds]),
       excluded_ids: this.excludedIds(recorder),
       accesses: JSON.stringify(recorder.accessGroups()),
       detail: JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
-    });
+    }));
   }
 
   async writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void> {
-    await this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detail) });
+    await this.bounded(this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detail) }));
+  }
+
+  private bounded(query: Knex.QueryBuilder): Knex.QueryBuilder {
+    return this.options.timeoutMs ? query.timeout(this.options.timeoutMs, { cancel: true }) : query;
   }
 
   private excludedIds(recorder: AccessRecorder): Knex.Raw | string {

@@ -64,7 +64,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     return key;
   };
 
-  const accessLog = options.accessLog ?? new AccessLogWriter(db.knex);
+  const accessLog = options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

@@ -61,7 +61,7 @@ export async function startHarness(options: { customers?: number } = {}): Promis
   const db = await openDatabase({ url, schema, poolMax: 4 });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', ...(url ? { DATABASE_URL: url } : {}) });
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
   const server = await startPrivqlServer({ config, db, port: 0 });
 
   const token: Harness['token'] = (role, o = {}) =>
