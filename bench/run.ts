@@ -24,6 +24,8 @@ import { startPrivqlServer } from '../src/server/app';
 import { loadSchemaFiles } from '../src/server/schema';
 import { applyPermissions } from '../src/shield/permissions';
 import { seedDatabase } from '../seeds/seed';
+import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
+import type { Role } from '../src/policy/vocabulary';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150);
@@ -31,14 +33,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const execFileAsync = promisify(execFile);
 const ROLES = ['AGENT', 'MARKETER', 'DECISION_ENGINE', 'PARTNER', 'ANALYST', 'OFFICER'];
-const PURPOSE: Record<string, string> = {
-  AGENT: 'CUSTOMER_SERVICE',
-  MARKETER: 'DIRECT_MARKETING',
-  DECISION_ENGINE: 'AUTOMATED_DECISION',
-  PARTNER: 'THIRD_PARTY_DISCLOSURE',
-  ANALYST: 'ANALYTICS',
-  OFFICER: 'PRIVACY_ADMINISTRATION',
-};
 const QUERY = `{ customers(first: 100) { nodes {
   id accountNumber name email phone street city postalCode birthDate age estimatedIncome
   shoppingHabits segment ethnicity religion optOuts { directMarketing thirdPartyDisclosure automatedDecision sensitiveDataUse }
@@ -118,7 +112,7 @@ async function main(): Promise<void> {
   console.log('role             | privacy on p50  p99  req/s | privacy off p50  p99  req/s | on/off p50 | log off p50 | log cost p50');
   const summary: number[][] = [];
   for (const role of ROLES) {
-    const c = { token: await mintToken({ secret: config.jwtSecret, role, app: demoAppFor(role), sub: `bench-${role}` }), purpose: PURPOSE[role] };
+    const c = { token: await mintToken({ secret: config.jwtSecret, role, app: demoAppFor(role), sub: `bench-${role}` }), purpose: purposesOf(ROLE_POLICY, role as Role)[0] };
     const t = await latencies(urls, c);
     const [on, off, noLog] = [pct(t.on, 0.5), pct(t.off, 0.5), pct(t.noLog, 0.5)];
     const [rpsOn, rpsOff] = [await throughput(urls.on, c), await throughput(urls.off, c)];

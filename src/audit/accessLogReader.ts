@@ -4,6 +4,7 @@
 // query on the GIN-indexed subject arrays.
 
 import type { Knex } from 'knex';
+import type { AccessContext } from './accessContext';
 
 export interface AccessLogFilter {
   subjectId?: string;
@@ -14,17 +15,11 @@ export interface AccessLogFilter {
   to?: Date;
 }
 
-export interface AccessEntry {
+export interface AccessEntry extends AccessContext {
   seq: string;
   /** Position within the record: entries of one request share its seq. */
   index: number;
   at: Date;
-  requestId: string;
-  app: string | null;
-  principal: string | null;
-  role: string | null;
-  purpose: string | null;
-  view: string | null;
   outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT';
   subjectId: string | null;
   fields: Array<{ field: string; action: string }>;

@@ -5,16 +5,10 @@
 
 import type { Knex } from 'knex';
 import { excludedIdsQuery } from '../data/customerQueries';
+import type { AccessContext } from './accessContext';
 import type { AccessRecorder } from './accessRecorder';
 
-export interface AccessContext {
-  requestId: string;
-  app: string | null;
-  principal: string | null;
-  role: string | null;
-  purpose: string | null;
-  view: string | null;
-}
+export type { AccessContext };
 
 /** What the server needs from the log; the benchmark swaps in one that writes nothing. */
 export interface AccessLog {

@@ -5,21 +5,16 @@
 // Every text value is JSON-encoded so no value can forge a line break.
 
 import { createHash } from 'node:crypto';
+import type { AccessContext } from './accessContext';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const CANONICAL_VERSION = 'privql-access-log-v1';
 
 /** One record as the verifier reads it (text forms chosen to match the trigger). */
-export interface StoredRecord {
+export interface StoredRecord extends AccessContext {
   seq: string;
   /** Microseconds since the epoch, as text. */
   atMicros: string;
-  requestId: string;
-  app: string | null;
-  principal: string | null;
-  role: string | null;
-  purpose: string | null;
-  view: string | null;
   outcome: string;
   /** Comma-joined, in stored order. */
   subjectIds: string;

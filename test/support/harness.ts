@@ -10,6 +10,7 @@ import { mintToken } from '../../src/auth/token';
 import { demoAppFor } from '../../src/auth/demoApps';
 import { startPrivqlServer, type PrivqlServer } from '../../src/server/app';
 import { seedDatabase } from '../../seeds/seed';
+import { ROLE_POLICY } from '../../src/policy/roles';
 
 export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
 
@@ -43,17 +44,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The purpose each role acts for in the design's table. */
-export const PURPOSE_OF: Record<string, string> = {
-  AGENT: 'CUSTOMER_SERVICE',
-  MARKETER: 'DIRECT_MARKETING',
-  DECISION_ENGINE: 'AUTOMATED_DECISION',
-  PARTNER: 'THIRD_PARTY_DISCLOSURE',
-  ANALYST: 'ANALYTICS',
-  OFFICER: 'PRIVACY_ADMINISTRATION',
-  CUSTOMER: 'SELF_SERVICE',
-  AUDITOR: 'SECURITY_REVIEW',
-};
+/** The purpose each role acts for in the design's table (each role has one). */
+export const PURPOSE_OF: Record<string, string> = Object.fromEntries(
+  Object.entries(ROLE_POLICY).map(([role, purposes]) => [role, Object.keys(purposes)[0]]),
+);
 
 export async function startHarness(options: { customers?: number } = {}): Promise<Harness> {
   const url = process.env.DATABASE_URL;
