@@ -61,7 +61,7 @@ describe('the statement count does not grow with the page', () => {
     expect(orderSelects).toHaveLength(1);
     // The page's 100 customer ids, as 100 placeholders or one array parameter.
     expect(orderSelects[0].bindings.flat()).toHaveLength(100);
-    expect(stmts.filter((s) => /^insert into "access_log"/i.test(s.sql))).toHaveLength(1);
+    expect(stmts.filter((s) => /^insert into "?access_log"?/i.test(s.sql.trim()))).toHaveLength(1);
   });
 
   test('edges and nodes together, and a next page, stay constant too', async () => {

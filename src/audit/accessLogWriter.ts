@@ -35,26 +35,35 @@ export class AccessLogWriter implements AccessLog {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
     const reads = subjectIds.length > 0 || recorder.exclusions.length > 0;
-    await this.bounded(this.db('access_log').insert({
-      ...columns(ctx),
-      outcome: reads ? 'READ' : 'DENIED',
-      subject_ids: this.db.raw('?::uuid[]', [subjectIds]),
-      excluded_ids: this.excludedIds(recorder),
-      accesses: JSON.stringify(recorder.accessGroups()),
-      detail: JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
-    }));
+    const excluded = this.excludedIds(recorder);
+    // Raw SQL: this statement runs on every request, and knex's insert
+    // builder costs more than the statement itself on a fast server.
+    await this.bounded(
+      this.db.raw(
+        `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, excluded_ids, accesses, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?::uuid[], ${excluded ? '?' : `'{}'`}, ?, ?)`,
+        [
+          ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view,
+          reads ? 'READ' : 'DENIED',
+          `{${subjectIds.join(',')}}`,
+          ...(excluded ? [excluded] : []),
+          JSON.stringify(recorder.accessGroups()),
+          JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
+        ],
+      ),
+    );
   }
 
   async writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void> {
     await this.bounded(this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detail) }));
   }
 
-  private bounded(query: Knex.QueryBuilder): Knex.QueryBuilder {
-    return this.options.timeoutMs ? query.timeout(this.options.timeoutMs, { cancel: true }) : query;
+  private bounded<Q extends Knex.QueryBuilder | Knex.Raw>(query: Q): Q {
+    return this.options.timeoutMs ? (query.timeout(this.options.timeoutMs, { cancel: true }) as Q) : query;
   }
 
-  private excludedIds(recorder: AccessRecorder): Knex.Raw | string {
-    if (recorder.exclusions.length === 0) return '{}';
+  private excludedIds(recorder: AccessRecorder): Knex.Raw | null {
+    if (recorder.exclusions.length === 0) return null;
     const [first, ...rest] = recorder.exclusions.map((scope) => excludedIdsQuery(this.db, scope));
     const all = rest.length > 0 ? first.union(rest) : first;
     return this.db.raw(`coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM (?) e), '{}')`, [all]);
