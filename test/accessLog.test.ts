@@ -213,3 +213,10 @@ describe('reading the log', () => {
     expect(forbidden.body.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+test('an empty page (first: 0) reads nobody and excludes nobody: no record', async () => {
+  const before = await h.db.knex('access_log').count({ n: '*' }).first();
+  const res = await h.graphql('{ customers(first: 0) { nodes { id } pageInfo { hasNextPage } } }', { role: 'MARKETER' });
+  expect(res.body.data!.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: true } });
+  expect(await h.db.knex('access_log').count({ n: '*' }).first()).toEqual(before);
+});

@@ -36,7 +36,11 @@ export const customerResolvers = {
       const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, afterId, limit: first + 1 });
       const page = rows.slice(0, first);
       const hasNextPage = rows.length > first;
-      noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)?.id : undefined });
+      // The result covered the ids after `after` up to its last row (or to the
+      // end, on the last page); `first: 0` covered none.
+      if (page.length > 0 || !hasNextPage) {
+        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)!.id : undefined });
+      }
       // Cursors are encrypted, so they are made only when the query asks for
       // them, once each: endCursor must equal the last edge's cursor.
       const made = new Map<string, string>();
