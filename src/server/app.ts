@@ -107,9 +107,10 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
     }),
   );
-  // A body express.json cannot parse (or too large) is answered in GraphQL's
-  // shape, not with express's HTML page and its stack trace.
-  app.use('/graphql', (err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  // Anything express itself rejects (a body express.json cannot parse, one
+  // too large) is answered in GraphQL's shape, not with express's HTML page
+  // and its stack trace.
+  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const message = status === 500 ? 'Internal server error' : err.type === 'entity.too.large' ? 'the request body is too large' : 'the request body is not valid JSON';
