@@ -220,3 +220,14 @@ test('an empty page (first: 0) reads nobody and excludes nobody: no record', asy
   expect(res.body.data!.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: true } });
   expect(await h.db.knex('access_log').count({ n: '*' }).first()).toEqual(before);
 });
+
+test('one request with several results records the exclusions of each, once', async () => {
+  const optedOut: string[] = await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).orderBy('customer_id').pluck('customer_id');
+  const far = optedOut[optedOut.length - 1];
+  const res = await h.graphql(`{ a: customers(first: 5) { nodes { id } } b: customers(first: 5) { nodes { id } } c: customer(id: "${far}") { id } }`, { role: 'MARKETER' });
+  expect(res.body.data!.c).toBeNull();
+  const record = await recordOf(res);
+  const lastShown = res.body.data!.a.nodes[4].id;
+  const expected = [...optedOut.filter((id) => id <= lastShown), far].sort();
+  expect(record.excluded_ids).toEqual(expected);
+});

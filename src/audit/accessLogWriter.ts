@@ -65,8 +65,8 @@ export class AccessLogWriter implements AccessLog {
   private excludedIds(recorder: AccessRecorder): Knex.Raw | null {
     if (recorder.exclusions.length === 0) return null;
     const [first, ...rest] = recorder.exclusions.map((scope) => excludedIdsQuery(this.db, scope));
-    const all = rest.length > 0 ? first.union(rest) : first;
-    return this.db.raw(`coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM (?) e), '{}')`, [all]);
+    const all = rest.length > 0 ? this.db.select('e.id').from(first.union(rest).as('e')) : first;
+    return this.db.raw('ARRAY(?)', [all.orderBy(rest.length > 0 ? 'e.id' : 'x.customer_id')]);
   }
 }
 
