@@ -36,8 +36,8 @@ export class AccessLogWriter implements AccessLog {
     const subjectIds = recorder.subjectIds;
     const reads = subjectIds.length > 0 || recorder.exclusions.length > 0;
     const excluded = this.excludedIds(recorder);
-    // Raw SQL: this statement runs on every request, and knex's insert
-    // builder costs more than the statement itself on a fast server.
+    // Raw SQL: this runs on every request, and skipping the insert builder's
+    // per-call compilation measurably shortens it on a server.
     await this.bounded(
       this.db.raw(
         `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, excluded_ids, accesses, detail)
