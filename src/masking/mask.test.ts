@@ -86,7 +86,8 @@ describe('maskValue: general contract', () => {
     (mask) => {
       fc.assert(fc.property(unmasked, (s) => expect(maskValue(mask, s)).not.toBe(s)));
       fc.assert(
-        fc.property(fc.emailAddress(), (s) => expect(maskValue(mask, s)).not.toBe(s)),
+        // Same exclusion: `*@a.aa` is already what EMAIL makes of `x@a.aa`.
+        fc.property(fc.emailAddress().filter((s) => !s.includes('*')), (s) => expect(maskValue(mask, s)).not.toBe(s)),
       );
     },
   );
