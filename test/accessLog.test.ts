@@ -87,6 +87,10 @@ describe('every value a client received is covered by a committed record', () =>
     for (const fields of actionsBySubject(record).values()) {
       expect(fields).toEqual({ 'Customer.id': 'CLEAR', 'Customer.email': 'CLEAR', 'Customer.phone': 'MASKED' });
     }
+    // What the client is told, in words a UI can show.
+    expect(res.body.extensions!.privacy.withheld).toEqual([
+      { field: 'Customer.phone', action: 'MASKED', strategy: 'LAST4', reason: 'PURPOSE_NOT_ALLOWED', customers: 10, message: 'not collected for DIRECT_MARKETING: masked or left out' },
+    ]);
   });
 });
 

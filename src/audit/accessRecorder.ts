@@ -7,14 +7,14 @@
 // field's decision varies by customer in only one way, see plan/fieldPlan).
 // The per-customer view the log stores is assembled once, at the end.
 
-import type { Action, Decision } from '../policy/vocabulary';
+import type { Action, Decision, Reason } from '../policy/vocabulary';
 import type { ExclusionScope } from '../data/customerQueries';
 
 export interface WithheldSummary {
   field: string;
   action: Exclude<Action, 'CLEAR'>;
   strategy: string | null;
-  reason: string;
+  reason: Reason;
   /** How many customers' values this applied to. */
   customers: number;
 }

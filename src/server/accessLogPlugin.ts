@@ -7,6 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AccessLog } from '../audit/accessLogWriter';
 import type { PrivqlContext } from './context';
+import { explainReason } from '../plan/explain';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
@@ -56,7 +57,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
               view: view.name,
               purpose,
               ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: recorder.withheldSummary(),
+              withheld: recorder.withheldSummary().map((w) => ({ ...w, message: explainReason(w.reason, purpose) })),
             },
           };
         },
