@@ -65,7 +65,7 @@ export function purposesOf(policy: RolePolicy, role: Role): Purpose[] {
   return Object.keys(policy[role] ?? {}) as Purpose[];
 }
 
-/** Roles whose views expose customer records at all. */
-export function readsCustomerRecords(policy: RolePolicy, role: Role): boolean {
-  return Object.values(policy[role] ?? {}).some((v) => v.name !== 'NO_CUSTOMER_RECORDS');
+/** Whether a view shows customer records at all (the auditor's does not). */
+export function viewReadsRecords(view: View): boolean {
+  return view.name !== 'NO_CUSTOMER_RECORDS';
 }

@@ -12,6 +12,7 @@ import { AccessRecorder } from '../audit/accessRecorder';
 import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
 import { createLoaders } from '../data/loaders';
 import { RequestPrivacy } from '../plan/requestPrivacy';
+import { viewReadsRecords } from '../policy/roles';
 import { PURPOSES, isOneOf } from '../policy/vocabulary';
 import type { CursorCodec } from '../resolvers/cursor';
 import type { PrivqlContext } from './context';
@@ -37,7 +38,7 @@ export function contextFactory(deps: ContextDeps) {
     const recorder = new AccessRecorder();
     const pseudonymKey = deps.pseudonymKeyFor(caller.app);
     const privacy =
-      caller.purpose && caller.view && caller.view.name !== 'NO_CUSTOMER_RECORDS'
+      caller.purpose && caller.view && viewReadsRecords(caller.view)
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors: deps.cursors, recorder, pseudonymKey, privacy };

@@ -5,12 +5,13 @@
 import { rule } from 'graphql-shield';
 import type { PrivqlContext } from '../server/context';
 import { forbidden } from '../server/errors';
+import { viewReadsRecords } from '../policy/roles';
 
 /** The request names a purpose whose view reads customer records. */
 export const readsCustomerRecords = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
   const { purpose, view } = ctx.caller;
   if (!purpose || !view) return forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
-  if (view.name === 'NO_CUSTOMER_RECORDS') return forbidden(`role ${ctx.caller.role} reads no customer records`, 'NO_CUSTOMER_RECORDS');
+  if (!viewReadsRecords(view)) return forbidden(`role ${ctx.caller.role} reads no customer records`, 'NO_CUSTOMER_RECORDS');
   return true;
 });
 
