@@ -5,6 +5,7 @@
 // - fail closed: when the access log cannot be written, AUDIT_UNAVAILABLE
 //   (HTTP 503) and no customer data at all.
 
+import { Client } from 'pg';
 import { startHarness, type GraphQLResponse, type Harness } from './support/harness';
 
 let h: Harness;
@@ -139,5 +140,36 @@ if (process.env.DATABASE_URL) {
       }
       await expectWorking();
     });
+  });
+}
+
+// A server's connections can die under privql (a restart, a failover, an
+// administrator). Only this file's connections are killed: CI runs other
+// files against the same server at the same time.
+if (process.env.DATABASE_URL) {
+  test('connections killed under the server: no data without its log record, and service comes back', async () => {
+    await expectWorking();
+    const before = Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n);
+    // From a connection of its own: the server's pool may hold just one.
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity WHERE application_name = $1', [h.db.schema!]);
+    await admin.end();
+    expect(killed.rows.filter((r: { gone: boolean }) => r.gone).length).toBeGreaterThan(0);
+    let served = 0;
+    for (let i = 0; i < 8; i++) {
+      const res = await h.graphql(QUERY, { role: 'AGENT' });
+      if (res.body.data?.customers) {
+        served++;
+        const logged = await h.db.knex('access_log').where({ request_id: res.body.extensions!.requestId }).count({ n: '*' }).first();
+        expect(Number(logged!.n)).toBe(1);
+      } else {
+        expect(res.body.errors?.[0].extensions?.code).toMatch(/^(INTERNAL_SERVER_ERROR|AUDIT_UNAVAILABLE)$/);
+        expectNoCustomerData(res);
+      }
+    }
+    expect(served).toBeGreaterThan(0);
+    expect(Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n)).toBe(before + served);
+    await expectWorking();
   });
 }

@@ -52,7 +52,8 @@ export const PURPOSE_OF: Record<string, string> = Object.fromEntries(
 export async function startHarness(options: { customers?: number } = {}): Promise<Harness> {
   const url = process.env.DATABASE_URL;
   const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
-  const db = await openDatabase({ url, schema, poolMax: 4 });
+  // The application name lets a test find (and kill) this file's connections only.
+  const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
@@ -93,4 +94,10 @@ export async function startHarness(options: { customers?: number } = {}): Promis
       await db.close();
     },
   };
+}
+
+function withParam(url: string, name: string, value: string): string {
+  const u = new URL(url);
+  u.searchParams.set(name, value);
+  return u.toString();
 }
