@@ -25,6 +25,7 @@ test('production mode serves no IDE and no token endpoint', async () => {
     body: JSON.stringify({ role: 'OFFICER' }),
   });
   expect(token.status).toBe(404);
+  expect(await token.json()).toEqual({ errors: [{ message: expect.stringContaining('POST /graphql'), extensions: { code: 'NOT_FOUND' } }] });
 });
 
 test('demo mode serves GraphiQL and mints tokens that the API accepts', async () => {

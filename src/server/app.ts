@@ -107,6 +107,9 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
     }),
   );
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'not found: the API is POST /graphql', extensions: { code: 'NOT_FOUND' } }] });
+  });
   // Anything express itself rejects (a body express.json cannot parse, one
   // too large) is answered in GraphQL's shape, not with express's HTML page
   // and its stack trace.
