@@ -21,6 +21,8 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, response }) {
+          // Incremental delivery (@defer/@stream) needs graphql 17; on the pinned
+          // graphql 16 every response is a single result.
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const { recorder, privacy, caller } = ctx;
