@@ -21,7 +21,8 @@ export async function verifyAccessLog(db: Knex): Promise<VerifyResult> {
   const head = await db('access_log_head').select(db.raw('seq::text AS seq'), 'hash').where('id', 1).first();
   const start = await pruneBoundary(db);
   const state = startOfChain(start ?? undefined);
-  let lastSeq = start ? start.seq.toString() : '0';
+  const prunedThrough = start?.seq.toString() ?? null;
+  let lastSeq = prunedThrough ?? '0';
   for (;;) {
     const rows: StoredRecord[] = await db('access_log')
       .select(
@@ -42,10 +43,10 @@ export async function verifyAccessLog(db: Knex): Promise<VerifyResult> {
       .orderBy('access_log.seq')
       .limit(BATCH);
     const firstBreak = verifyRecords(state, rows);
-    if (firstBreak) return { ok: false, checked: state.checked, prunedThrough: start?.seq.toString() ?? null, firstBreak };
+    if (firstBreak) return { ok: false, checked: state.checked, prunedThrough, firstBreak };
     if (rows.length < BATCH) {
       const tailBreak = verifyTail(state, head);
-      return { ok: tailBreak === null, checked: state.checked, prunedThrough: start?.seq.toString() ?? null, firstBreak: tailBreak };
+      return { ok: tailBreak === null, checked: state.checked, prunedThrough, firstBreak: tailBreak };
     }
     lastSeq = rows[rows.length - 1].seq;
   }

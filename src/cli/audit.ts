@@ -7,13 +7,8 @@
 import { loadConfig } from '../config';
 import { migrate, openDatabase } from '../data/database';
 import { pruneAccessLog, verifyAccessLog } from '../audit/chainAudit';
+import { consoleIo, type Io } from './io';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   const [command, ...rest] = argv;

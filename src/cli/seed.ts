@@ -6,6 +6,7 @@
 import { migrate, openDatabase, type Database } from '../data/database';
 import { DEFAULT_SEED } from '../../seeds/generate';
 import { isSeeded, seedDatabase } from '../../seeds/seed';
+import { consoleIo, type Io } from './io';
 
 export interface SeedArgs {
   customers: number;
@@ -61,12 +62,6 @@ export function parseArgs(argv: readonly string[]): SeedArgs {
   return args;
 }
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 /** Runs the command; resolves to the process exit code (0 ok, 1 refused or failed, 2 usage). */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {

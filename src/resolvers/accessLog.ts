@@ -6,7 +6,7 @@ import { pseudonymize } from '../masking';
 import type { CustomerRow } from '../data/customerQueries';
 import type { PrivqlContext } from '../server/context';
 import { badUserInput, forbidden } from '../server/errors';
-import { UUID } from './customers';
+import { connection, pageSize, textArg, uuidArg } from './args';
 
 export const MAX_LOG_PAGE = 500;
 
@@ -38,9 +38,9 @@ export const accessLogResolvers = {
         throw forbidden('auditors see customers as pseudonyms and cannot look one up', 'SUBJECT_FILTER_NOT_ALLOWED');
       }
       const filter: AccessLogFilter = {
-        subjectId: args.subjectId == null ? undefined : uuid(args.subjectId, 'subjectId'),
-        app: text(args.app, 'app'),
-        role: text(args.role, 'role'),
+        subjectId: args.subjectId == null ? undefined : uuidArg(args.subjectId, 'subjectId'),
+        app: textArg(args.app, 'app'),
+        role: textArg(args.role, 'role'),
         purpose: args.purpose ?? undefined,
         from: time(args.from, 'from'),
         to: time(args.to, 'to'),
@@ -58,8 +58,7 @@ export const accessLogResolvers = {
 };
 
 async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs, how: Presentation) {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_LOG_PAGE) throw badUserInput(`first must be between 0 and ${MAX_LOG_PAGE}`);
+  const first = pageSize(args.first, MAX_LOG_PAGE, 50);
   let after;
   if (args.after != null) {
     const decoded = ctx.cursors.decode(args.after);
@@ -68,13 +67,12 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
     after = { seq: match[1], index: Number(match[2]) };
   }
   const entries = await readAccessLog(ctx.db, filter, first + 1, after);
-  const shown = entries.slice(0, first);
-  const edges = shown.map((e) => ({ cursor: ctx.cursors.encode(`log:${e.seq}:${e.index}`), node: present(e, how) }));
-  return {
-    nodes: edges.map((e) => e.node),
-    edges,
-    pageInfo: { hasNextPage: entries.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return connection(
+    entries.slice(0, first),
+    entries.length > first,
+    (e) => ctx.cursors.encode(`log:${e.seq}:${e.index}`),
+    (e) => present(e, how),
+  );
 }
 
 function present(e: AccessEntry, how: Presentation) {
@@ -93,18 +91,6 @@ function present(e: AccessEntry, how: Presentation) {
     fields: e.fields,
     detail: Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : null,
   };
-}
-
-// PostgreSQL text cannot hold NUL: refuse it as bad input rather than fail in SQL.
-function text(value: string | null | undefined, name: string): string | undefined {
-  if (value == null) return undefined;
-  if (value.includes('\u0000')) throw badUserInput(`${name} must not contain NUL characters`);
-  return value;
-}
-
-function uuid(value: string, name: string): string {
-  if (!UUID.test(value)) throw badUserInput(`${name} is not a customer id`);
-  return value;
 }
 
 function time(value: string | null | undefined, name: string): Date | undefined {

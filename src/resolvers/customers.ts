@@ -8,10 +8,10 @@ import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { badUserInput, forbidden } from '../server/errors';
 import type { PrivqlContext } from '../server/context';
+import { UUID, connection, pageSize, textArg, uuidArg } from './args';
 import { fieldNodesAt, selectedFields } from './selection';
 
 export const MAX_PAGE_SIZE = 500;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Nested customer-data types and the Customer field that reaches them.
 const NESTED: Record<string, string> = { orders: 'Order', optOuts: 'OptOuts' };
 
@@ -25,10 +25,7 @@ export const customerResolvers = {
   Query: {
     async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
       const privacy = requirePrivacy(ctx);
-      const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-        throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`);
-      }
+      const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
       const afterId = args.after == null ? undefined : ctx.cursors.decode(args.after);
       if (afterId === null) throw badUserInput('after is not a cursor returned by this server');
       checkFilterAllowed(privacy, args.filter ?? {});
@@ -41,21 +38,12 @@ export const customerResolvers = {
       if (page.length > 0 || !hasNextPage) {
         noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)!.id : undefined });
       }
-      // Cursors are encrypted, so they are made only when the query asks for
-      // them, once each: endCursor must equal the last edge's cursor.
-      const made = new Map<string, string>();
-      const cursor = (id: string) => made.get(id) ?? made.set(id, ctx.cursors.encode(id)).get(id)!;
-      return {
-        nodes: page,
-        edges: page.map((node) => ({ node, get cursor() { return cursor(node.id); } })),
-        pageInfo: { hasNextPage, get endCursor() { return page.length > 0 ? cursor(page[page.length - 1].id) : null; } },
-      };
+      return connection(page, hasNextPage, (row) => ctx.cursors.encode(row.id), (row) => row);
     },
 
     async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
       const privacy = requirePrivacy(ctx);
-      if (!UUID.test(args.id)) throw badUserInput('id is not a customer id');
-      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [args.id], limit: 1 });
+      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
       noteExclusions(ctx, privacy, { ids: [args.id] });
       return row ?? null;
     },
@@ -96,9 +84,7 @@ function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
 // query at a time, so a filter needs the field in clear or kept as is.
 function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
-    if (filter[field] == null) continue;
-    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in SQL.
-    if (filter[field]!.includes('\u0000')) throw badUserInput(`filter.${field} must not contain NUL characters`);
+    if (textArg(filter[field], `filter.${field}`) === undefined) continue;
     const { consented } = privacy.plan(`Customer.${field}`);
     const readable = consented.action === 'CLEAR' || (consented.action === 'ANONYMIZED' && consented.strategy === 'KEEP');
     if (!readable) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');
