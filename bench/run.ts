@@ -91,7 +91,12 @@ async function statementsPerRequest(knex: Knex, url: string, c: Caller): Promise
 }
 
 async function main(): Promise<void> {
-  const env = { ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl', PRIVQL_DEMO: '0' };
+  const env = {
+    ...process.env,
+    JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl',
+    PRIVQL_PSEUDONYM_SECRET: process.env.PRIVQL_PSEUDONYM_SECRET ?? 'privql-bench-pseudonym-secret-0123456789-abc',
+    PRIVQL_DEMO: '0',
+  };
   const config = loadConfig(env);
   const schema = config.databaseUrl ? `privql_bench_${process.pid}` : undefined;
   const db = await openDatabase({ url: config.databaseUrl, schema, poolMax: 10 });

@@ -1,25 +1,37 @@
 // Configuration comes from the environment only. The rules that keep a
 // deployment safe are checked here, before anything listens.
 
+import { randomBytes } from 'node:crypto';
+
 export const DEV_SECRET = 'privql-development-secret-do-not-use-in-production';
 
 export interface PrivqlConfig {
   port: number;
+  /** The address to listen on; loopback by default. */
+  host: string;
+  /** Host header values served (besides loopback names when listening on loopback); empty = no check. */
+  allowedHosts: string[];
   databaseUrl?: string;
   dataDir?: string;
   jwtSecret: string;
   jwksUrl?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
-  /** Keys pseudonyms and page cursors; per-application keys are derived from it. */
+  /** Keys pseudonyms and page cursors; per-application keys are derived from it. Never the JWT secret. */
   pseudonymSecret: string;
-  /** GraphiQL with a demo-token picker; on by default only on the embedded database. */
+  /** No PRIVQL_PSEUDONYM_SECRET on the embedded database: a random one, so pseudonyms change at each start. */
+  pseudonymSecretIsEphemeral: boolean;
+  /** GraphiQL with a demo-token picker; see demoMode() for when it is on. */
   demo: boolean;
+  /** Demo mode was asked for with PRIVQL_DEMO=1 (warned about loudly) rather than implied. */
+  demoForced: boolean;
   seedCustomers: number;
   /** Server databases: an access-log write that takes longer fails the request closed. */
   auditTimeoutMs: number;
   /** How long access-log records are kept before `npm run audit:prune` may remove them. */
   logRetentionDays: number;
+  /** Repeated refusals from one source for one reason are recorded once per window, with a count. */
+  denialWindowMs: number;
   usesDevelopmentSecret: boolean;
 }
 
@@ -34,9 +46,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     throw new ConfigError('DATABASE_URL is set but neither JWT_SECRET nor JWKS_URL is: refusing to start with the development secret on a server database');
   }
   if (explicitSecret && explicitSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
-  const pseudonymSecret = env.PRIVQL_PSEUDONYM_SECRET || explicitSecret || DEV_SECRET;
-  if (onServer && !env.PRIVQL_PSEUDONYM_SECRET && !explicitSecret) {
-    throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must be set on a server database when tokens come from JWKS_URL');
+  const usesDevelopmentSecret = !explicitSecret && !jwksUrl;
+  const pseudonym = pseudonymSecret(env, { onServer, jwtSecret: explicitSecret ?? DEV_SECRET });
+  const host = env.HOST || '127.0.0.1';
+  const demo = demoMode(env, { onServer, usesDevelopmentSecret, loopback: isLoopback(host), dataDir: env.PRIVQL_DATA_DIR || undefined });
+  // The development secret is published in this repository: on an address
+  // others can reach, anyone could sign an officer's token with it.
+  if (usesDevelopmentSecret && !isLoopback(host) && !demo.forced) {
+    throw new ConfigError(`HOST=${host} is reachable from other machines but no JWT_SECRET or JWKS_URL is set: anyone could sign tokens with the public development secret (set one, listen on loopback, or PRIVQL_DEMO=1 for a throwaway demo)`);
   }
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
@@ -46,19 +63,63 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (!Number.isInteger(auditTimeoutMs) || auditTimeoutMs < 1) throw new ConfigError('PRIVQL_AUDIT_TIMEOUT_MS must be a positive number of milliseconds');
   const logRetentionDays = Number(env.PRIVQL_LOG_RETENTION_DAYS ?? 1095);
   if (!Number.isFinite(logRetentionDays) || logRetentionDays < 0) throw new ConfigError('PRIVQL_LOG_RETENTION_DAYS must be a number of days');
+  const denialWindowMs = Number(env.PRIVQL_DENIAL_WINDOW_MS ?? 60_000);
+  if (!Number.isInteger(denialWindowMs) || denialWindowMs < 1) throw new ConfigError('PRIVQL_DENIAL_WINDOW_MS must be a positive number of milliseconds');
   return {
     port,
+    host,
+    allowedHosts: (env.PRIVQL_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     databaseUrl,
     dataDir: env.PRIVQL_DATA_DIR || undefined,
     jwtSecret: explicitSecret ?? DEV_SECRET,
     jwksUrl,
     jwtIssuer: env.JWT_ISSUER || undefined,
     jwtAudience: env.JWT_AUDIENCE || undefined,
-    pseudonymSecret,
-    demo: env.PRIVQL_DEMO === undefined ? !onServer : env.PRIVQL_DEMO === '1' || env.PRIVQL_DEMO === 'true',
+    pseudonymSecret: pseudonym.secret,
+    pseudonymSecretIsEphemeral: pseudonym.ephemeral,
+    demo: demo.on,
+    demoForced: demo.forced,
     seedCustomers,
     logRetentionDays,
     auditTimeoutMs,
-    usesDevelopmentSecret: !explicitSecret && !jwksUrl,
+    denialWindowMs,
+    usesDevelopmentSecret,
   };
+}
+
+/**
+ * Demo mode hands out tokens to anyone who asks, so it is on by itself only
+ * where that cannot hurt: the embedded in-memory database, the (public)
+ * development secret in use anyway, and a loopback address (the Host check
+ * then keeps DNS-rebinding pages out). Anything else needs PRIVQL_DEMO=1.
+ */
+function demoMode(env: NodeJS.ProcessEnv, at: { onServer: boolean; usesDevelopmentSecret: boolean; loopback: boolean; dataDir?: string }) {
+  const asked = env.PRIVQL_DEMO;
+  if (asked === '1' || asked === 'true') return { on: true, forced: true };
+  if (asked === '0' || asked === 'false') return { on: false, forced: false };
+  if (asked !== undefined && asked !== '') throw new ConfigError('PRIVQL_DEMO must be 1 or 0');
+  return { on: !at.onServer && at.usesDevelopmentSecret && at.loopback && !at.dataDir, forced: false };
+}
+
+// Whoever can sign tokens must not also be able to reverse pseudonyms, so the
+// pseudonym secret is never the JWT secret. A server database needs one set
+// (pseudonyms handed to partners must stay stable); the embedded database
+// without one gets a random secret for this run.
+function pseudonymSecret(env: NodeJS.ProcessEnv, at: { onServer: boolean; jwtSecret: string }): { secret: string; ephemeral: boolean } {
+  const secret = env.PRIVQL_PSEUDONYM_SECRET || undefined;
+  if (!secret) {
+    if (at.onServer) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must be set on a server database (32+ characters, not the JWT secret)');
+    return { secret: randomBytes(32).toString('hex'), ephemeral: true };
+  }
+  if (secret.length < 32) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must be at least 32 characters');
+  if (secret === at.jwtSecret) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must differ from JWT_SECRET: whoever can sign tokens could otherwise reverse pseudonyms');
+  return { secret, ephemeral: false };
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
+
+/** An address or Host name that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const name = host.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name) || name.endsWith('.localhost');
 }

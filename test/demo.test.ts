@@ -1,5 +1,6 @@
 // Demo mode: GraphiQL and the demo-token endpoint exist only when configured,
 // and a token the page mints works against the real endpoint.
+import http from 'node:http';
 import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
 import { startHarness, type Harness } from './support/harness';
 
@@ -16,9 +17,13 @@ afterAll(async () => {
 
 const origin = (url: string) => new URL(url).origin;
 
-test('production mode serves no IDE and no token endpoint', async () => {
-  const page = await fetch(h.server.url, { headers: { accept: 'text/html' } });
-  expect(await page.text()).not.toMatch(/graphiql/i);
+test('with demo mode off, a browser is told plainly that the IDE is off, and there is no token endpoint', async () => {
+  const page = await fetch(h.server.url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+  expect(page.status).toBe(404);
+  expect(page.headers.get('cache-control')).toBe('no-store');
+  const html = await page.text();
+  expect(html).toMatch(/IDE is off/);
+  expect(html).not.toMatch(/<script|csrf/i);
   const token = await fetch(`${origin(h.server.url)}/demo/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -62,3 +67,41 @@ test('the demo customer token reads exactly one record: its own', async () => {
   }).then((r) => r.json());
   expect(res.data.me.id).toBe(minted.sub);
 });
+
+describe('DNS rebinding: a loopback server answers only to loopback names', () => {
+  const attempts = [
+    ['the demo token endpoint', '/demo/token', { method: 'POST', body: JSON.stringify({ role: 'OFFICER' }) }],
+    ['the IDE', '/graphql', { method: 'GET' }],
+    ['the API', '/graphql', { method: 'POST', body: JSON.stringify({ query: '{ __typename }' }) }],
+  ] as const;
+
+  test.each(attempts)('%s refuses Host: evil.example with 421 and no token', async (_what, path, init) => {
+    const res = await rawRequest(demo.url, path, { ...init, host: 'evil.example:4000' });
+    expect(res.status).toBe(421);
+    expect(JSON.parse(res.body)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'FORBIDDEN', reason: 'HOST_NOT_ALLOWED' } }] });
+    expect(res.body).not.toMatch(/evil|eyJ/);
+  });
+
+  test.each(['localhost', '127.0.0.1', '[::1]'])('Host: %s is served', async (name) => {
+    const res = await rawRequest(demo.url, '/demo/token', { method: 'POST', body: JSON.stringify({ role: 'AGENT' }), host: `${name}:1234` });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).token).toMatch(/^eyJ/);
+  });
+});
+
+/** An HTTP request with a Host header of our choosing (fetch does not allow setting it). */
+function rawRequest(base: string, path: string, o: { method: string; body?: string; host: string }): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path, method: o.method, headers: { host: o.host, 'content-type': 'application/json', accept: 'application/json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}

@@ -34,7 +34,7 @@ export class AccessLogWriter implements AccessLog {
   async writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void> {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
-    const reads = subjectIds.length > 0 || recorder.exclusions.length > 0;
+    const reads = recorder.hasReads || recorder.exclusions.length > 0;
     const excluded = this.excludedIds(recorder);
     // Raw SQL: this runs on every request, and skipping the insert builder's
     // per-call compilation measurably shortens it on a server.
@@ -48,7 +48,10 @@ export class AccessLogWriter implements AccessLog {
           `{${subjectIds.join(',')}}`,
           ...(excluded ? [excluded] : []),
           JSON.stringify(recorder.accessGroups()),
-          JSON.stringify(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
+          JSON.stringify({
+            ...(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
+            ...(recorder.logReads.length > 0 ? { accessLogReads: recorder.logReads } : {}),
+          }),
         ],
       ),
     );

@@ -7,17 +7,8 @@
 // field's decision varies by customer in only one way, see plan/fieldPlan).
 // The per-customer view the log stores is assembled once, at the end.
 
-import type { Action, Decision, Reason } from '../policy/vocabulary';
+import type { Action, Decision } from '../policy/vocabulary';
 import type { ExclusionScope } from '../data/customerQueries';
-
-export interface WithheldSummary {
-  field: string;
-  action: Exclude<Action, 'CLEAR'>;
-  strategy: string | null;
-  reason: Reason;
-  /** How many customers' values this applied to. */
-  customers: number;
-}
 
 /** One field's uses in a request: the customers it was decided for, per decision. */
 export class FieldUse {
@@ -43,6 +34,12 @@ export class AccessRecorder {
   readonly exclusions: ExclusionScope[] = [];
   /** Root fields refused by a permission rule in this request. */
   readonly denied: Array<{ path: string; code: string; reason?: string }> = [];
+  /**
+   * Reads of the access log itself: who accessed a customer's data, and
+   * which staff member did, are personal data too. The customers whose
+   * entries were returned are noted as field uses of `Query.accessLog`.
+   */
+  readonly logReads: Array<{ filter: Record<string, string>; entries: number }> = [];
 
   fieldUse(coordinate: string, decisions: readonly [Decision, Decision]): FieldUse {
     const use = new FieldUse(coordinate, decisions);
@@ -50,9 +47,9 @@ export class AccessRecorder {
     return use;
   }
 
-  /** Some customer's data was returned. */
+  /** Some customer's data, or the access log, was returned: the response must wait for its record. */
   get hasReads(): boolean {
-    return this.uses.some((use) => use.subjects[0].length > 0 || use.subjects[1].length > 0);
+    return this.logReads.length > 0 || this.uses.some((use) => use.subjects[0].length > 0 || use.subjects[1].length > 0);
   }
 
   get isEmpty(): boolean {
@@ -89,16 +86,9 @@ export class AccessRecorder {
     return [...groups.values()];
   }
 
-  withheldSummary(): WithheldSummary[] {
-    const out: WithheldSummary[] = [];
-    for (const use of this.uses) {
-      use.decisions.forEach((decision, which) => {
-        const customers = new Set(use.subjects[which]).size;
-        if (decision.action === 'CLEAR' || customers === 0) return;
-        out.push({ field: use.coordinate, action: decision.action, strategy: decision.strategy, reason: decision.reason, customers });
-      });
-    }
-    return out.sort((a, b) => a.field.localeCompare(b.field) || a.action.localeCompare(b.action) || a.reason.localeCompare(b.reason));
+  /** Each field decided in this request, with the customers per decision (for explanations). */
+  get fieldUses(): readonly FieldUse[] {
+    return this.uses;
   }
 
   // A customer's field actions are fixed by which decision of which field

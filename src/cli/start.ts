@@ -1,7 +1,7 @@
 // `npm start`: open the database, migrate, seed the embedded one when empty,
 // and serve. A server database is migrated but never seeded here.
 
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, type PrivqlConfig } from '../config';
 import { migrate, openDatabase } from '../data/database';
 import { isSeeded, seedApplications, seedDatabase } from '../../seeds/seed';
 import { mintToken } from '../auth/token';
@@ -30,11 +30,9 @@ export async function main(): Promise<void> {
       await seedApplications(db.knex);
     }
   }
-  if (config.usesDevelopmentSecret) {
-    console.warn('privql: WARNING: using the built-in development JWT secret. Anyone can mint tokens. Set JWT_SECRET for anything but a demo.');
-  }
+  for (const warning of startupWarnings(config)) console.warn(`privql: ${warning}`);
   const server = await startPrivqlServer({ config, db, log: (m) => console.error(`privql: ${m}`) });
-  console.log(`privql: ready at ${server.url}${config.demo ? ' (open it in a browser for GraphiQL)' : ''}`);
+  console.log(`privql: ready at ${server.url}${config.demo ? ' (demo mode: open it in a browser for GraphiQL)' : ''}`);
   if (config.usesDevelopmentSecret) {
     const token = await mintToken({ secret: config.jwtSecret, sub: 'agent-1', role: 'AGENT', app: 'crm-console' });
     console.log(`\nTry it:\n  curl -s ${server.url} -H 'content-type: application/json' \\
@@ -48,6 +46,25 @@ export async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+function startupWarnings(config: PrivqlConfig): string[] {
+  const warnings: string[] = [];
+  if (config.demoForced) {
+    warnings.push(
+      [
+        '',
+        '#'.repeat(78),
+        '# DEMO MODE IS ON (PRIVQL_DEMO=1): POST /demo/token hands ANY caller a token for',
+        '# ANY role, the privacy officer included, signed with this server\'s real key.',
+        '# Never run it like this on a database that holds real customers.',
+        '#'.repeat(78),
+      ].join('\n'),
+    );
+  }
+  if (config.usesDevelopmentSecret) warnings.push('WARNING: using the built-in development JWT secret. Anyone can mint tokens. Set JWT_SECRET for anything but a demo.');
+  if (config.pseudonymSecretIsEphemeral) warnings.push('no PRIVQL_PSEUDONYM_SECRET: pseudonyms are keyed by a random secret and change at every start.');
+  return warnings;
 }
 
 if (require.main === module) {

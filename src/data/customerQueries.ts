@@ -5,6 +5,7 @@
 
 import type { Knex } from 'knex';
 import type { OptOutKind } from '../policy/vocabulary';
+import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
 
 /** SQL expression for each readable Customer field, aliased to the field name. */
@@ -49,13 +50,37 @@ export interface CustomerQuery {
   filter?: CustomerFilter;
   /** Restrict to these ids (a lookup, or a customer's own record). */
   ids?: readonly string[];
-  afterId?: string;
+  /** The order rows come in, and `after` is a position in it. */
+  order: RecipientOrder;
+  after?: string;
   limit: number;
 }
 
+/** A row's position in its order: what a cursor carries. */
+export const SORT_KEY = Symbol('privql.sortKey');
+
 export interface CustomerRow {
   id: string;
+  [SORT_KEY]?: string;
   [field: string]: unknown;
+}
+
+/**
+ * The sort key of `column` under an order. A keyed order is HMAC-SHA-256 of
+ * the id written out with the built-in sha256() (PostgreSQL 11+, PGlite
+ * alike), so no extension is needed and the result equals Node's createHmac.
+ */
+export function sortKeyExpression(db: Knex, order: RecipientOrder, column: string): Knex.Raw {
+  if (order.kind === 'id') return db.raw('??', [column]);
+  return db.raw(`sha256(?::bytea || sha256(?::bytea || convert_to(??::text, 'UTF8')))`, [order.outerPad, order.innerPad, column]);
+}
+
+function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
+  return order.kind === 'id' ? db.raw('?? > ?', [column, after]) : db.raw(`? > decode(?, 'hex')`, [sortKeyExpression(db, order, column), after]);
+}
+
+function throughPosition(db: Knex, order: RecipientOrder, column: string, through: string): Knex.Raw {
+  return order.kind === 'id' ? db.raw('?? <= ?', [column, through]) : db.raw(`? <= decode(?, 'hex')`, [sortKeyExpression(db, order, column), through]);
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
@@ -65,8 +90,10 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
   }
   if (q.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+  const sortKey = sortKeyExpression(db, q.order, 'c.id');
+  if (q.order.kind === 'keyed') select.push(db.raw(`encode(?, 'hex') AS "__sortKey"`, [sortKey]));
 
-  const query = db.select(select).from('customers as c').orderBy('c.id').limit(q.limit);
+  const query = db.select(select).from('customers as c').orderBy(sortKey as never).limit(q.limit);
   if (q.excludeOptedOutOf) {
     query.whereNotExists(optedOut(db, q.excludeOptedOutOf));
   }
@@ -75,7 +102,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
   }
   if (q.ids) query.whereIn('c.id', q.ids as string[]);
-  if (q.afterId) query.andWhere('c.id', '>', q.afterId);
+  if (q.after) query.andWhere(afterPosition(db, q.order, 'c.id', q.after));
 
   const rows: Array<Record<string, unknown>> = await query;
   return rows.map((row) => {
@@ -85,6 +112,8 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
       sensitiveDataUseOptedOut: q.needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
     };
     delete row.__sensitiveOptedOut;
+    (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? subject.id;
+    delete row.__sortKey;
     if (row.optOuts && typeof row.optOuts === 'object') tag(row.optOuts as object, subject);
     return tag(row as CustomerRow, subject);
   });
@@ -95,9 +124,10 @@ export interface ExclusionScope {
   kind: OptOutKind;
   filter?: CustomerFilter;
   ids?: readonly string[];
-  /** The range of ids the result covered: (afterId, throughId]; open ends are unbounded. */
-  afterId?: string;
-  throughId?: string;
+  /** The range the result covered in its order: (after, through]; open ends are unbounded. */
+  order: RecipientOrder;
+  after?: string;
+  through?: string;
 }
 
 /**
@@ -105,12 +135,13 @@ export interface ExclusionScope {
  * log records them without the ids ever leaving the database.
  */
 export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBuilder {
-  // Driven from the partial opt-out index, ranged on the customer id: a page's
-  // worth of index entries, not every opted-out customer.
+  // Driven from the partial opt-out index: in id order, ranged on the customer
+  // id (a page's worth of index entries); in a keyed order, every opted-out
+  // customer of the kind is hashed to find those within the page's range.
   const query = db.select('x.customer_id as id').from('opt_outs as x').where('x.kind', scope.kind).andWhere('x.opted_out', true);
   if (scope.ids) query.whereIn('x.customer_id', scope.ids as string[]);
-  if (scope.afterId) query.andWhere('x.customer_id', '>', scope.afterId);
-  if (scope.throughId) query.andWhere('x.customer_id', '<=', scope.throughId);
+  if (scope.after) query.andWhere(afterPosition(db, scope.order, 'x.customer_id', scope.after));
+  if (scope.through) query.andWhere(throughPosition(db, scope.order, 'x.customer_id', scope.through));
   const filtered = FILTERABLE_CUSTOMER_FIELDS.filter((field) => scope.filter?.[field] != null);
   if (filtered.length > 0) {
     query.join('customers as c', 'c.id', 'x.customer_id');

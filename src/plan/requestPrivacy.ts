@@ -8,6 +8,7 @@ import { anonymizeValue, maskValue } from '../masking';
 import type { DecisionContext } from '../policy/decide';
 import type { Decision, Mask, Anonymizer } from '../policy/vocabulary';
 import { planField, type FieldPlan } from './fieldPlan';
+import { ID_ORDER, keyedOrder, orderKeyFor, type RecipientOrder } from './recipientOrder';
 import type { Subject } from './subject';
 
 export class RequestPrivacy {
@@ -36,6 +37,17 @@ export class RequestPrivacy {
       this.plans.set(coordinate, entry);
     }
     return entry;
+  }
+
+  private recipientOrder: RecipientOrder | undefined;
+
+  /**
+   * The order this caller's lists come in: real-id order only for a caller
+   * who sees ids in clear, an order private to the application otherwise.
+   */
+  get order(): RecipientOrder {
+    this.recipientOrder ??= this.plan('Customer.id').consented.action === 'CLEAR' ? ID_ORDER : keyedOrder(orderKeyFor(this.pseudonymKey));
+    return this.recipientOrder;
   }
 
   hasField(coordinate: string): boolean {

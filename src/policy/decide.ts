@@ -35,6 +35,11 @@ export function decideField(field: FieldPolicy, ctx: DecisionContext, optOuts: O
     : { action: 'MASKED', strategy: field.mask, reason: 'PURPOSE_NOT_ALLOWED' };
 }
 
+/** The caller gets the value as it is: in clear, or anonymized by keeping it. */
+export function showsValue(decision: Decision): boolean {
+  return decision.action === 'CLEAR' || (decision.action === 'ANONYMIZED' && decision.strategy === 'KEEP');
+}
+
 function clear(reason: Decision['reason']): Decision {
   return { action: 'CLEAR', strategy: null, reason };
 }

@@ -4,6 +4,7 @@
 import { readAccessLog, type AccessEntry, type AccessLogFilter } from '../audit/accessLogReader';
 import { pseudonymize } from '../masking';
 import type { CustomerRow } from '../data/customerQueries';
+import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
 import { badUserInput, forbidden } from '../server/errors';
 import { connection, pageSize, textArg, uuidArg } from './args';
@@ -45,14 +46,17 @@ export const accessLogResolvers = {
         from: time(args.from, 'from'),
         to: time(args.to, 'to'),
       };
-      return page(ctx, filter, args, auditor ? { pseudonymKey: ctx.pseudonymKey } : {});
+      const result = await page(ctx, filter, args, auditor ? { pseudonymKey: ctx.pseudonymKey } : {});
+      noteLogRead(ctx, filter, result.entries, auditor);
+      return result.connection;
     },
   },
   Customer: {
     async accessHistory(customer: CustomerRow, args: PageArgs, ctx: PrivqlContext) {
       // Staff members' identities are their own personal data: a customer
       // learns which application, role and purpose, not which employee.
-      return page(ctx, { subjectId: customer.id }, args, { hidePrincipal: ctx.caller.role === 'CUSTOMER' });
+      // Recorded as the classified field Customer.accessHistory by the field guard.
+      return (await page(ctx, { subjectId: customer.id }, args, { hidePrincipal: ctx.caller.role === 'CUSTOMER' })).connection;
     },
   },
 };
@@ -61,18 +65,34 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
   const first = pageSize(args.first, MAX_LOG_PAGE, 50);
   let after;
   if (args.after != null) {
-    const decoded = ctx.cursors.decode(args.after);
-    const match = decoded ? /^log:(\d+):(\d+)$/.exec(decoded) : null;
-    if (!match) throw badUserInput('after is not a cursor returned by this server');
+    const decoded = ctx.cursors.decode('accessLog', args.after);
+    const match = decoded ? /^(\d{1,19}):(\d{1,9})$/.exec(decoded) : null;
+    if (!match) throw badUserInput('after is not a cursor this server issued to this caller for this list');
     after = { seq: match[1], index: Number(match[2]) };
   }
   const entries = await readAccessLog(ctx.db, filter, first + 1, after);
-  return connection(
-    entries.slice(0, first),
-    entries.length > first,
-    (e) => ctx.cursors.encode(`log:${e.seq}:${e.index}`),
-    (e) => present(e, how),
+  const shown = entries.slice(0, first);
+  return {
+    entries: shown,
+    connection: connection(shown, entries.length > first, (e) => ctx.cursors.encode('accessLog', `${e.seq}:${e.index}`), (e) => present(e, how)),
+  };
+}
+
+const LOG_READ_CLEAR: Decision = { action: 'CLEAR', strategy: null, reason: 'PERSONAL_DATA_VIEW' };
+const LOG_READ_PSEUDONYMIZED: Decision = { action: 'ANONYMIZED', strategy: 'PSEUDONYM', reason: 'ANONYMOUS_VIEW' };
+
+// The customers whose entries were returned, and the one asked about (an
+// empty answer tells something about them too), are recorded with the query.
+function noteLogRead(ctx: PrivqlContext, filter: AccessLogFilter, entries: readonly AccessEntry[], pseudonymized: boolean): void {
+  const decision = pseudonymized ? LOG_READ_PSEUDONYMIZED : LOG_READ_CLEAR;
+  const use = ctx.recorder.fieldUse('Query.accessLog', [decision, decision]);
+  const subjects = new Set(entries.flatMap((e) => (e.subjectId ? [e.subjectId] : [])));
+  if (filter.subjectId) subjects.add(filter.subjectId);
+  for (const subject of subjects) use.note(0, subject);
+  const asked = Object.fromEntries(
+    Object.entries(filter).flatMap(([k, v]) => (v === undefined ? [] : [[k, v instanceof Date ? v.toISOString() : String(v)]])),
   );
+  ctx.recorder.logReads.push({ filter: asked, entries: entries.length });
 }
 
 function present(e: AccessEntry, how: Presentation) {

@@ -3,7 +3,9 @@
 // tagged rows; what each field then shows is the field guard's job.
 
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { FILTERABLE_CUSTOMER_FIELDS, selectCustomers, type CustomerFilter, type CustomerRow, type ExclusionScope } from '../data/customerQueries';
+import { FILTERABLE_CUSTOMER_FIELDS, SORT_KEY, selectCustomers, type CustomerFilter, type CustomerRow, type ExclusionScope } from '../data/customerQueries';
+import { isPosition } from '../plan/recipientOrder';
+import { showsValue } from '../policy/decide';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { badUserInput, forbidden } from '../server/errors';
@@ -26,25 +28,29 @@ export const customerResolvers = {
     async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
       const privacy = requirePrivacy(ctx);
       const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
-      const afterId = args.after == null ? undefined : ctx.cursors.decode(args.after);
-      if (afterId === null) throw badUserInput('after is not a cursor returned by this server');
+      const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
+      // One answer for forged, tampered, replayed and foreign cursors alike:
+      // the difference would tell a caller whose cursor it holds.
+      if (after === null || (after !== undefined && !isPosition(privacy.order, after))) {
+        throw badUserInput('after is not a cursor this server issued to this caller for this list');
+      }
       checkFilterAllowed(privacy, args.filter ?? {});
       const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
-      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, afterId, limit: first + 1 });
+      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, after, limit: first + 1 });
       const page = rows.slice(0, first);
       const hasNextPage = rows.length > first;
-      // The result covered the ids after `after` up to its last row (or to the
-      // end, on the last page); `first: 0` covered none.
+      // The result covered the positions after `after` up to its last row (or
+      // to the end, on the last page); `first: 0` covered none.
       if (page.length > 0 || !hasNextPage) {
-        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, afterId, throughId: hasNextPage ? page.at(-1)!.id : undefined });
+        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order: privacy.order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
       }
-      return connection(page, hasNextPage, (row) => ctx.cursors.encode(row.id), (row) => row);
+      return connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row);
     },
 
     async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
       const privacy = requirePrivacy(ctx);
       const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
-      noteExclusions(ctx, privacy, { ids: [args.id] });
+      noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
       return row ?? null;
     },
 
@@ -85,9 +91,7 @@ function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
 function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
     if (textArg(filter[field], `filter.${field}`) === undefined) continue;
-    const { consented } = privacy.plan(`Customer.${field}`);
-    const readable = consented.action === 'CLEAR' || (consented.action === 'ANONYMIZED' && consented.strategy === 'KEEP');
-    if (!readable) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');
+    if (!showsValue(privacy.plan(`Customer.${field}`).consented)) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');
   }
 }
 
@@ -96,7 +100,7 @@ async function readCustomers(
   privacy: RequestPrivacy,
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
-  where: { filter?: CustomerFilter; afterId?: string; ids?: string[]; limit: number },
+  where: { filter?: CustomerFilter; after?: string; ids?: string[]; limit: number },
 ): Promise<CustomerRow[]> {
   const requested = selectedFields(info, nodes);
   const fields = new Set<string>();
@@ -116,7 +120,8 @@ async function readCustomers(
     excludeOptedOutOf: view.excludesOptedOut,
     filter: where.filter,
     ids: where.ids,
-    afterId: where.afterId,
+    order: privacy.order,
+    after: where.after,
     limit: where.limit,
   });
 }

@@ -7,7 +7,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AccessLog } from '../audit/accessLogWriter';
 import type { PrivqlContext } from './context';
-import { explainReason } from '../plan/explain';
+import { explainWithheld } from '../plan/explain';
+import { showsValue } from '../policy/decide';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
@@ -59,7 +60,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
               view: view.name,
               purpose,
               ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: recorder.withheldSummary().map((w) => ({ ...w, message: explainReason(w.reason, purpose) })),
+              withheld: explainWithheld(recorder.fieldUses, { purpose, seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented) }),
             },
           };
         },

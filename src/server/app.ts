@@ -13,7 +13,8 @@ import { applicationRegistry } from '../auth/applications';
 import { demoAppFor } from '../auth/demoApps';
 import { createTokenVerifier, mintToken } from '../auth/token';
 import { AccessLogWriter, type AccessLog } from '../audit/accessLogWriter';
-import type { PrivqlConfig } from '../config';
+import { DenialAggregator } from '../audit/denialAggregator';
+import { isLoopback, type PrivqlConfig } from '../config';
 import type { Database } from '../data/database';
 import { pseudonymKeyFor } from '../masking';
 import { ROLE_POLICY, purposesOf, validateRolePolicy } from '../policy/roles';
@@ -23,6 +24,8 @@ import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
+import { hostCheck } from './hostCheck';
+import { ideOffPage } from './ideOff';
 import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
@@ -65,8 +68,11 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   };
 
   const accessLog = options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined });
+  const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
+  const checkHost = hostCheck({ loopback: isLoopback(config.host), allowed: config.allowedHosts });
+  if (checkHost) app.use(checkHost);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
@@ -96,6 +102,8 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
         },
       }),
     );
+  } else {
+    app.get('/graphql', ideOffPage());
   }
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -104,7 +112,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
+      context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor }),
     }),
   );
   app.use((_req, res) => {
@@ -120,14 +128,29 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, resolve));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = httpServer.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `http://${urlHost(config.host)}:${port}/graphql`,
     httpServer,
     schema: privqlSchema,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await denials.stop().catch(() => log('could not write the counts of repeated refusals to the access log'));
+    },
   };
+}
+
+// A wildcard address is not a place to send requests to; a v6 literal needs brackets.
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 async function firstCustomerId(db: Database): Promise<string> {

@@ -3,7 +3,7 @@ import type { Caller } from '../auth/caller';
 import type { AccessRecorder } from '../audit/accessRecorder';
 import type { Loaders } from '../data/loaders';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
-import type { CursorCodec } from '../resolvers/cursor';
+import type { CallerCursors } from '../resolvers/cursor';
 
 /** What every resolver of one request sees. */
 export interface PrivqlContext {
@@ -11,7 +11,8 @@ export interface PrivqlContext {
   caller: Caller;
   db: Knex;
   loaders: Loaders;
-  cursors: CursorCodec;
+  /** Cursors bound to this caller: made for it, opened only for it. */
+  cursors: CallerCursors;
   /** What this request read, excluded or was refused; committed before the response leaves. */
   recorder: AccessRecorder;
   /** This request's application's pseudonym key. */

@@ -109,7 +109,7 @@ function pageConfig(options: GraphiqlOptions): PageConfig {
 // A GraphQL-over-HTTP GET carries `query` (or, for persisted queries, only
 // `extensions`); a browser navigation carries neither and prefers HTML over JSON.
 // Clients that send no Accept or `*/*` get the API, not the page.
-function wantsPage(req: Request): boolean {
+export function wantsPage(req: Request): boolean {
   const q = req.query as Record<string, unknown>;
   if (Object.prototype.hasOwnProperty.call(q, 'query') || Object.prototype.hasOwnProperty.call(q, 'extensions')) {
     return false;

@@ -10,6 +10,7 @@ import { authenticate, authorize, type CallerSources } from '../auth/caller';
 import type { TokenClaims } from '../auth/token';
 import { AccessRecorder } from '../audit/accessRecorder';
 import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
+import type { DenialAggregator } from '../audit/denialAggregator';
 import { createLoaders } from '../data/loaders';
 import { RequestPrivacy } from '../plan/requestPrivacy';
 import { viewReadsRecords } from '../policy/roles';
@@ -22,15 +23,25 @@ export interface ContextDeps extends CallerSources {
   catalog: Catalog;
   cursors: CursorCodec;
   accessLog: AccessLog;
+  /** Where refusals are recorded: once per source and reason per window. */
+  denials: DenialAggregator;
   pseudonymKeyFor(app: string): Uint8Array;
 }
 
+/** The parts of an HTTP request the context reads. */
+export interface ContextRequest {
+  headers: IncomingHttpHeaders;
+  ip?: string;
+  socket?: { remoteAddress?: string };
+}
+
 export function contextFactory(deps: ContextDeps) {
-  return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<PrivqlContext> => {
+  return async ({ req }: { req: ContextRequest }): Promise<PrivqlContext> => {
     const requestId = randomUUID();
     const purposeHeader = header(req.headers['x-purpose']);
+    const address = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const refused = async (err: unknown, claims?: TokenClaims): Promise<never> => {
-      await logRefusal(deps.accessLog, { requestId, claims, purposeHeader }, err);
+      await logRefusal(deps.denials, { requestId, claims, purposeHeader, address }, err);
       throw err;
     };
     const claims = await authenticate(deps, req.headers.authorization).catch((err) => refused(err));
@@ -41,15 +52,21 @@ export function contextFactory(deps: ContextDeps) {
       caller.purpose && caller.view && viewReadsRecords(caller.view)
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
-    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors: deps.cursors, recorder, pseudonymKey, privacy };
+    const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
+    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy };
   };
 }
 
 // A refused request is recorded with what is known: nothing about the caller
-// when the token did not verify (its claims are not to be trusted), the
-// verified claims when they were refused. The response is an error either
-// way, so a log that cannot be written does not change it.
-async function logRefusal(log: AccessLog, at: { requestId: string; claims?: TokenClaims; purposeHeader?: string }, err: unknown): Promise<void> {
+// when the token did not verify (its claims are not to be trusted; the client
+// address is the source), the verified claims when they were refused. The
+// response is an error either way, so a log that cannot be written does not
+// change it.
+async function logRefusal(
+  denials: DenialAggregator,
+  at: { requestId: string; claims?: TokenClaims; purposeHeader?: string; address: string },
+  err: unknown,
+): Promise<void> {
   const code = err instanceof GraphQLError ? err.extensions.code : 'INTERNAL_SERVER_ERROR';
   const reason = err instanceof GraphQLError ? err.extensions.reason : undefined;
   const ctx: AccessContext = {
@@ -60,7 +77,8 @@ async function logRefusal(log: AccessLog, at: { requestId: string; claims?: Toke
     purpose: isOneOf(PURPOSES, at.purposeHeader) ? at.purposeHeader : null,
     view: null,
   };
-  await log.writeDenied(ctx, { code, ...(reason ? { reason } : {}) }).catch(() => undefined);
+  const source = at.claims ? `${at.claims.app}/${at.claims.sub}` : `address ${at.address}`;
+  await denials.record({ source, ctx, detail: { code, ...(reason ? { reason } : {}) } }).catch(() => undefined);
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -2,8 +2,8 @@
 // catalog (start-up fails here on an unclassified field), the field guard, and
 // the shield permissions, in that order.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { readCatalog, type Catalog } from '../../directives/catalog';
@@ -11,6 +11,7 @@ import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
 import { customerResolvers } from '../resolvers/customers';
 import { applyPermissions } from '../shield/permissions';
+import { projectDir } from './webDir';
 
 export interface PrivqlSchema {
   schema: GraphQLSchema;
@@ -31,18 +32,9 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };
 }
 
-export function loadSchemaFiles(dir = schemaDir()): string[] {
+export function loadSchemaFiles(dir = projectDir('schema', 'customer.graphql')): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.graphql'))
     .sort()
     .map((f) => readFileSync(join(dir, f), 'utf8'));
-}
-
-// The SDL lives at the project root, found from here whether this runs from
-// src/ (tests) or from the compiled dist/src/.
-function schemaDir(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'schema', 'customer.graphql'))) return join(dir, 'schema');
-  }
-  throw new Error('schema/ not found');
 }

@@ -13,6 +13,7 @@ import { seedDatabase } from '../../seeds/seed';
 import { ROLE_POLICY } from '../../src/policy/roles';
 
 export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
+export const TEST_PSEUDONYM_SECRET = 'privql-test-pseudonym-secret-9876543210-zyxwv';
 
 export interface GraphQLResponse {
   status: number;
@@ -56,7 +57,7 @@ export async function startHarness(options: { customers?: number } = {}): Promis
   const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
   const server = await startPrivqlServer({ config, db, port: 0 });
 
   const token: Harness['token'] = (role, o = {}) =>
