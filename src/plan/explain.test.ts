@@ -1,0 +1,64 @@
+// extensions.privacy's withheld list, built from the decisions a request made.
+// The property at the heart of it: for a caller who may not see consent, how
+// a page's customers divide into consenting and not consenting cannot change
+// a single byte of what the caller is told.
+
+import fc from 'fast-check';
+import { FieldUse } from '../audit/accessRecorder';
+import { fieldArb, purposeArb, viewArb, NUM_RUNS } from '../policy/decide.testkit';
+import { planField } from './fieldPlan';
+import { explainWithheld } from './explain';
+
+const subjects = (n: number) => Array.from({ length: n }, (_, i) => `customer-${i}`);
+
+/** A field's use in a request where the first `consenting` of `customers` consented. */
+function useOf(plan: ReturnType<typeof planField>, customers: string[], consenting: Set<string>): FieldUse {
+  const use = new FieldUse(plan.policy.coordinate, [plan.consented, plan.optedOut]);
+  for (const id of customers) use.note(plan.uniform || consenting.has(id) ? 0 : 1, id);
+  return use;
+}
+
+test('without sight of consent, the explanation does not depend on who consented', () => {
+  fc.assert(
+    fc.property(fieldArb, viewArb, purposeArb, fc.integer({ min: 1, max: 6 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (field, view, purpose, n, a, b) => {
+      const plan = planField(field, { view, purpose });
+      const customers = subjects(n);
+      const split = (bits: boolean[]) => new Set(customers.filter((_, i) => bits[i]));
+      const told = (bits: boolean[]) => explainWithheld([useOf(plan, customers, split(bits))], { purpose, seesConsent: false });
+      expect(told(a)).toEqual(told(b));
+    }),
+    { numRuns: NUM_RUNS },
+  );
+});
+
+test('a caller who sees consent is told the per-customer reason and count', () => {
+  const plan = planField(
+    { coordinate: 'Customer.religion', classification: 'sensitive', purposes: [], mask: null, anonymize: null },
+    { view: { name: 'STANDARD', excludesOptedOut: null, ownRecordOnly: false }, purpose: 'CUSTOMER_SERVICE' },
+  );
+  const told = explainWithheld([useOf(plan, subjects(3), new Set(['customer-0']))], { purpose: 'CUSTOMER_SERVICE', seesConsent: true });
+  expect(told.map((w) => [w.reason, w.customers])).toEqual([
+    ['SENSITIVE_DATA_USE_OPTED_OUT', 2],
+    ['SENSITIVE_PURPOSE_NOT_ALLOWED', 1],
+  ]);
+});
+
+test('a consent-dependent field shown in clear to consenting customers is one caller-level entry for the others', () => {
+  const plan = planField(
+    { coordinate: 'Customer.religion', classification: 'sensitive', purposes: ['DIRECT_MARKETING'], mask: null, anonymize: null },
+    { view: { name: 'OPT_OUT', excludesOptedOut: 'DIRECT_MARKETING', ownRecordOnly: false }, purpose: 'DIRECT_MARKETING' },
+  );
+  const told = explainWithheld([useOf(plan, subjects(4), new Set(['customer-0']))], { purpose: 'DIRECT_MARKETING', seesConsent: false });
+  expect(told).toEqual([
+    expect.objectContaining({ field: 'Customer.religion', action: 'OMITTED', reason: 'SENSITIVE_CONSENT_REQUIRED', customers: 4, message: expect.stringMatching(/consented/) }),
+  ]);
+});
+
+test('values kept as they are (KEEP) and values in clear are not listed', () => {
+  const keep = planField(
+    { coordinate: 'Customer.city', classification: 'personal', purposes: [], mask: 'REDACT', anonymize: 'KEEP' },
+    { view: { name: 'ANONYMOUS', excludesOptedOut: null, ownRecordOnly: false }, purpose: 'ANALYTICS' },
+  );
+  expect(keep.consented).toMatchObject({ action: 'ANONYMIZED', strategy: 'KEEP' });
+  expect(explainWithheld([useOf(keep, subjects(2), new Set())], { purpose: 'ANALYTICS', seesConsent: false })).toEqual([]);
+});
