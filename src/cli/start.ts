@@ -63,7 +63,10 @@ function startupWarnings(config: PrivqlConfig): string[] {
     );
   }
   if (config.usesDevelopmentSecret) warnings.push('WARNING: using the built-in development JWT secret. Anyone can mint tokens. Set JWT_SECRET for anything but a demo.');
-  if (config.pseudonymSecretIsEphemeral) warnings.push('no PRIVQL_PSEUDONYM_SECRET: pseudonyms are keyed by a random secret and change at every start.');
+  // In memory everything is gone at exit anyway; kept data outlives its pseudonyms.
+  if (config.pseudonymSecretIsEphemeral && config.dataDir) {
+    warnings.push('no PRIVQL_PSEUDONYM_SECRET: pseudonyms are keyed by a random secret and change at every start; set one to keep them stable.');
+  }
   return warnings;
 }
 

@@ -24,7 +24,8 @@ import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
-import { hostCheck } from './hostCheck';
+import { answerClientError } from './clientError';
+import { hostCheck, requireHost } from './hostCheck';
 import { ideOffPage } from './ideOff';
 import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
@@ -71,9 +72,11 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
+  app.use(requireHost);
   const checkHost = hostCheck({ loopback: isLoopback(config.host), allowed: config.allowedHosts });
   if (checkHost) app.use(checkHost);
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer({ requireHostHeader: false }, app);
+  httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
     formatError,

@@ -14,6 +14,22 @@ export interface HostCheckOptions {
   allowed: readonly string[];
 }
 
+const refuse = (res: Response, status: number, message: string, reason: string) =>
+  res.status(status).set('Cache-Control', 'no-store').json({ errors: [{ message, extensions: { code: status === 400 ? 'BAD_REQUEST' : 'FORBIDDEN', reason } }] });
+
+/**
+ * HTTP/1.1 requires a Host header. Node can refuse its absence itself, but
+ * with an empty body; the server is created with requireHostHeader off and
+ * this answers in privql's coded shape instead.
+ */
+export function requireHost(req: Request, res: Response, next: NextFunction) {
+  if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+    refuse(res, 400, 'an HTTP/1.1 request needs a Host header', 'HOST_MISSING');
+    return;
+  }
+  next();
+}
+
 /** Middleware, or null when nothing is to be checked (a public listener with no names configured). */
 export function hostCheck(options: HostCheckOptions) {
   if (!options.loopback && options.allowed.length === 0) return null;
@@ -22,9 +38,7 @@ export function hostCheck(options: HostCheckOptions) {
     const name = hostName(req.headers.host ?? '');
     if (name && ((options.loopback && isLoopback(name)) || allowed.has(name))) return next();
     // The Host value is not echoed back: it is whatever the caller typed.
-    res.status(421).set('Cache-Control', 'no-store').json({
-      errors: [{ message: 'this server does not answer to that Host name', extensions: { code: 'FORBIDDEN', reason: 'HOST_NOT_ALLOWED' } }],
-    });
+    refuse(res, 421, 'this server does not answer to that Host name', 'HOST_NOT_ALLOWED');
   };
 }
 
