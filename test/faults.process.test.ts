@@ -62,11 +62,15 @@ if (!onServer) {
     const { rows } = await admin.client.query('SELECT cardinality(subject_ids) AS n FROM access_log WHERE request_id = $1', [requestId]);
     return rows.map((r) => r.n);
   }
+  /** Whether a new TCP connection to the port is refused (nothing listens any more). */
   const refused = (port: number) =>
     new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(false)));
-      socket.once('error', () => resolve(true));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
     });
   function within<T>(ms: number, p: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
