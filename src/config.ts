@@ -32,6 +32,8 @@ export interface PrivqlConfig {
   logRetentionDays: number;
   /** Repeated refusals from one source for one reason are recorded once per window, with a count. */
   denialWindowMs: number;
+  /** SIGTERM/SIGINT: the longest a shutdown may take before the process exits 1 regardless. */
+  shutdownTimeoutMs: number;
   usesDevelopmentSecret: boolean;
 }
 
@@ -61,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (!Number.isInteger(seedCustomers) || seedCustomers < 1) throw new ConfigError('PRIVQL_SEED_CUSTOMERS must be a positive whole number');
   const auditTimeoutMs = Number(env.PRIVQL_AUDIT_TIMEOUT_MS ?? 5000);
   if (!Number.isInteger(auditTimeoutMs) || auditTimeoutMs < 1) throw new ConfigError('PRIVQL_AUDIT_TIMEOUT_MS must be a positive number of milliseconds');
+  const shutdownTimeoutMs = Number(env.PRIVQL_SHUTDOWN_TIMEOUT_MS ?? 15000);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 1) throw new ConfigError('PRIVQL_SHUTDOWN_TIMEOUT_MS must be a positive number of milliseconds');
   const logRetentionDays = Number(env.PRIVQL_LOG_RETENTION_DAYS ?? 1095);
   if (!Number.isFinite(logRetentionDays) || logRetentionDays < 0) throw new ConfigError('PRIVQL_LOG_RETENTION_DAYS must be a number of days');
   const denialWindowMs = Number(env.PRIVQL_DENIAL_WINDOW_MS ?? 60_000);
@@ -83,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     logRetentionDays,
     auditTimeoutMs,
     denialWindowMs,
+    shutdownTimeoutMs,
     usesDevelopmentSecret,
   };
 }

@@ -6,6 +6,7 @@ import { migrate, openDatabase } from '../data/database';
 import { isSeeded, seedApplications, seedDatabase } from '../../seeds/seed';
 import { mintToken } from '../auth/token';
 import { startPrivqlServer } from '../server/app';
+import { installShutdown } from './shutdown';
 
 export async function main(): Promise<void> {
   let config;
@@ -32,6 +33,11 @@ export async function main(): Promise<void> {
   }
   for (const warning of startupWarnings(config)) console.warn(`privql: ${warning}`);
   const server = await startPrivqlServer({ config, db, log: (m) => console.error(`privql: ${m}`) });
+  // Before "ready": a supervisor may signal as soon as it reads that line.
+  installShutdown(server.httpServer, { stopServer: () => server.stop(), closeDatabase: () => db.close() }, {
+    deadlineMs: config.shutdownTimeoutMs,
+    log: (m) => console.error(`privql: ${m}`),
+  });
   console.log(`privql: ready at ${server.url}${config.demo ? ' (demo mode: open it in a browser for GraphiQL)' : ''}`);
   if (config.usesDevelopmentSecret) {
     const token = await mintToken({ secret: config.jwtSecret, sub: 'agent-1', role: 'AGENT', app: 'crm-console' });
@@ -39,13 +45,6 @@ export async function main(): Promise<void> {
     -H 'authorization: Bearer ${token}' -H 'x-purpose: CUSTOMER_SERVICE' \\
     -d '{"query":"{ customers(first: 3) { nodes { name email phone religion } } }"}'\n`);
   }
-  const shutdown = async () => {
-    await server.stop();
-    await db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
 }
 
 function startupWarnings(config: PrivqlConfig): string[] {

@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   schema?: string;
   /** Server only: pool size. */
   poolMax?: number;
+  /** Server only: give up opening a connection after this long (a host that drops packets). */
+  connectTimeoutMs?: number;
 }
 
 export interface Database {
@@ -61,29 +63,60 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`invalid schema name: ${schema}`);
   }
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const ended = new WeakSet<RawConnection>();
   const db = knex({
     client: 'pg',
-    connection: url,
+    connection: { connectionString: url, connectionTimeoutMillis: connectTimeoutMs },
+    log: quietLog,
     pool: {
       min: 0,
       max: options.poolMax ?? 10,
       // Every pooled connection works inside the schema, including ones
       // opened after it was created.
-      afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (conn: RawConnection, done: (err: Error | null, conn: unknown) => void) => {
+        // A connection the server ended with a FATAL error (terminated, the
+        // server shutting down) is not handed out again: its socket may not
+        // have closed yet when the next request asks the pool.
+        conn.connection.on('errorMessage', (msg) => {
+          if (msg.severity === 'FATAL' || msg.severity === 'PANIC') ended.add(conn);
+        });
         if (!schema) return done(null, conn);
         conn.query(`SET search_path TO "${schema}"`, (err) => done(err, conn));
       },
+      validate: (conn: RawConnection) => !ended.has(conn),
     },
   });
-  if (schema) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const redacted = url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1@');
-  return {
-    knex: db,
-    kind: 'server',
-    schema,
-    describe: () => `PostgreSQL server ${redacted}${schema ? ` (schema ${schema})` : ''}`,
-    close: () => db.destroy(),
-  };
+  const describe = () => `PostgreSQL server ${redacted}${schema ? ` (schema ${schema})` : ''}`;
+  try {
+    await db.raw(schema ? `CREATE SCHEMA IF NOT EXISTS "${schema}"` : 'SELECT 1');
+  } catch (err) {
+    await db.destroy();
+    // One line that names the database (never its password) and what went wrong.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `cannot use the database (${describe()}): ${reason === 'timeout expired' ? `no answer within ${connectTimeoutMs / 1000} s` : reason}`,
+    );
+  }
+  return { knex: db, kind: 'server', schema, describe, close: () => db.destroy() };
+}
+
+// knex warns, with a stack trace, each time a connection cannot be opened;
+// the error also reaches the caller, who reports it. A connection that drops
+// is worth one line; stacks are not.
+const quietLog = {
+  warn(message: unknown) {
+    const line = String(message).split('\n')[0];
+    if (line.startsWith('Acquire connection error')) return;
+    console.warn(`privql: database: ${line}`);
+  },
+};
+
+/** The part of a node-postgres client the pool hooks use. */
+interface RawConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+  connection: { on(event: 'errorMessage', listener: (msg: { severity?: string }) => void): void };
 }
 
 export async function migrate(db: Database): Promise<void> {

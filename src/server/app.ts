@@ -82,6 +82,10 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Signals are handled by the CLI (src/cli/shutdown.ts); Apollo's own
+    // handler would re-send SIGTERM after stopping and kill the process
+    // before the database is closed.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

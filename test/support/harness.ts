@@ -50,8 +50,14 @@ export const PURPOSE_OF: Record<string, string> = Object.fromEntries(
   Object.entries(ROLE_POLICY).map(([role, purposes]) => [role, Object.keys(purposes)[0]]),
 );
 
-export async function startHarness(options: { customers?: number } = {}): Promise<Harness> {
-  const url = process.env.DATABASE_URL;
+export interface HarnessOptions {
+  customers?: number;
+  /** Server only: where the server connects, when not straight to DATABASE_URL (a fault test's proxy). */
+  databaseUrl?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const url = process.env.DATABASE_URL && (options.databaseUrl ?? process.env.DATABASE_URL);
   const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   // The application name lets a test find (and kill) this file's connections only.
   const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
