@@ -1,10 +1,16 @@
 // Refused requests are recorded, but a refusal costs the caller nothing: a
 // script sending bad tokens could append a record per request to a log that
-// can never be pruned early. So denials are recorded once per source, code
-// and reason per window: the first one at once (a lone refusal shows up
-// immediately), the repeats as one record with their count when the window
-// closes or the server stops. Memory is bounded: past `maxSources` distinct
-// keys in a window, further sources share one overflow key.
+// can never be pruned early. So refusals are recorded once per key (source,
+// what was refused and why) per window: the first at once, so a lone refusal
+// shows up immediately, and the repeats as records carrying their count,
+// written every `flushMs` while they keep coming (a crash loses at most that
+// much) and when the server stops.
+//
+// Memory is bounded: past `maxKeys` distinct keys in a window, further
+// sources share one overflow key per code.
+//
+// Every change to the windows happens before the first await, so two
+// refusals arriving together cannot both open the same window.
 
 import { randomUUID } from 'node:crypto';
 import type { AccessContext } from './accessContext';
@@ -14,22 +20,27 @@ export interface DenialWriter {
 }
 
 export interface Denial {
-  /** Who was refused: a client address for unauthenticated requests, app and principal otherwise. */
-  source: string;
+  /** What makes two refusals "the same": who, what was asked, and why it was refused. */
+  key: string;
   ctx: AccessContext;
-  detail: { code: unknown; reason?: unknown };
+  /** Written as the record's detail; must carry `code`. */
+  detail: { code: unknown } & Record<string, unknown>;
 }
 
 interface Window {
   opened: number;
-  last: number;
-  repeats: number;
   first: Denial;
+  /** Repeats not yet written, and when the first and last of them came. */
+  repeats: number;
+  from: number;
+  to: number;
 }
 
 export interface DenialAggregatorOptions {
   windowMs: number;
-  maxSources?: number;
+  /** How often counts of repeats are written; default a sixth of the window. */
+  flushMs?: number;
+  maxKeys?: number;
   now?: () => number;
 }
 
@@ -39,49 +50,49 @@ export class DenialAggregator {
   private readonly windows = new Map<string, Window>();
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
-  private readonly maxSources: number;
+  private readonly maxKeys: number;
 
   constructor(
     private readonly log: DenialWriter,
     private readonly options: DenialAggregatorOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.maxSources = options.maxSources ?? 10_000;
-    this.timer = setInterval(() => void this.flush(false).catch(() => undefined), options.windowMs);
+    this.maxKeys = options.maxKeys ?? 1_000;
+    this.timer = setInterval(() => void this.flush(false).catch(() => undefined), options.flushMs ?? Math.max(1, Math.floor(options.windowMs / 6)));
     this.timer.unref();
   }
 
   /** Records a refusal: written now if it opens a window, counted otherwise. */
-  async record(denial: Denial): Promise<void> {
+  record(denial: Denial): Promise<void> {
     const now = this.now();
-    let key = `${denial.source}\n${String(denial.detail.code)}\n${String(denial.detail.reason ?? '')}`;
+    let key = denial.key;
     const open = this.windows.get(key);
-    if (open && now - open.opened < this.options.windowMs) {
-      open.repeats++;
-      open.last = now;
-      return;
+    if (open && now - open.opened < this.options.windowMs) return this.count(open, now);
+    const writes: Array<Promise<void>> = [];
+    if (open) {
+      this.windows.delete(key);
+      writes.push(this.writeRepeats(open));
     }
-    if (open) await this.close(key, open);
-    if (!this.windows.has(key) && this.windows.size >= this.maxSources) {
+    if (this.windows.size >= this.maxKeys) {
       key = `${OVERFLOW}\n${String(denial.detail.code)}`;
       const overflow = this.windows.get(key);
-      if (overflow) {
-        overflow.repeats++;
-        overflow.last = now;
-        return;
-      }
-      denial = { ...denial, source: OVERFLOW };
+      if (overflow) return Promise.all([...writes, this.count(overflow, now)]).then(() => undefined);
+      denial = { key, ctx: { ...denial.ctx, app: null, principal: null, role: null, purpose: null, view: null }, detail: { code: denial.detail.code, source: OVERFLOW } };
     }
-    this.windows.set(key, { opened: now, last: now, repeats: 0, first: denial });
-    await this.log.writeDenied(denial.ctx, { ...denial.detail, source: denial.source });
+    this.windows.set(key, { opened: now, first: denial, repeats: 0, from: now, to: now });
+    writes.push(this.log.writeDenied(denial.ctx, denial.detail));
+    return Promise.all(writes).then(() => undefined);
   }
 
-  /** Writes the counts of closed windows (all of them when `all`, e.g. at shutdown). */
+  /** Writes pending counts; closes windows that have run out (all of them when `all`, e.g. at shutdown). */
   async flush(all = true): Promise<void> {
     const now = this.now();
-    for (const [key, window] of [...this.windows]) {
-      if (all || now - window.opened >= this.options.windowMs) await this.close(key, window);
+    const writes: Array<Promise<void>> = [];
+    for (const [key, window] of this.windows) {
+      if (all || now - window.opened >= this.options.windowMs) this.windows.delete(key);
+      writes.push(this.writeRepeats(window));
     }
+    await Promise.all(writes);
   }
 
   stop(): Promise<void> {
@@ -89,13 +100,39 @@ export class DenialAggregator {
     return this.flush(true);
   }
 
-  private async close(key: string, window: Window): Promise<void> {
-    this.windows.delete(key);
-    if (window.repeats === 0) return;
-    const { ctx, detail, source } = window.first;
-    await this.log.writeDenied(
-      { ...ctx, requestId: randomUUID() },
-      { ...detail, source, repeated: window.repeats, from: new Date(window.opened).toISOString(), to: new Date(window.last).toISOString() },
+  private count(window: Window, now: number): Promise<void> {
+    if (window.repeats === 0) window.from = now;
+    window.repeats++;
+    window.to = now;
+    return Promise.resolve();
+  }
+
+  private writeRepeats(window: Window): Promise<void> {
+    if (window.repeats === 0) return Promise.resolve();
+    const { repeats, from, to } = window;
+    window.repeats = 0;
+    // A record of its own (its own request id): it stands for many requests, none of which it names.
+    return this.log.writeDenied(
+      { ...window.first.ctx, requestId: randomUUID() },
+      { ...window.first.detail, repeated: repeats, from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     );
   }
+}
+
+/**
+ * Where unauthenticated requests come from, as the key that counts them: a
+ * caller can pick any address of a /24 (IPv4) or /64 (IPv6) it sits in, so
+ * the network, not the address, is the source.
+ */
+export function addressSource(address: string | undefined): string {
+  if (!address) return 'address unknown';
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(address);
+  if (v4) return `network ${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (address.includes(':')) {
+    const [head] = address.split('::');
+    const groups = (head ?? '').split(':').filter(Boolean);
+    const full = address.includes('::') ? [...groups, '0', '0', '0', '0'].slice(0, 4) : address.split(':').slice(0, 4);
+    return `network ${full.map((g) => g.toLowerCase()).join(':')}::/64`;
+  }
+  return 'address unknown';
 }

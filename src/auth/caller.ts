@@ -28,11 +28,11 @@ export interface CallerSources {
 /** Verifies the bearer token; throws UNAUTHENTICATED. */
 export async function authenticate(sources: CallerSources, authorization: string | undefined): Promise<TokenClaims> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) throw unauthenticated('an Authorization: Bearer <token> header is required');
+  if (!match) throw unauthenticated('an Authorization: Bearer <token> header is required', 'TOKEN_MISSING');
   try {
     return await sources.verifier.verify(match[1]);
   } catch (err) {
-    if (err instanceof TokenError) throw unauthenticated(err.message);
+    if (err instanceof TokenError) throw unauthenticated(err.message, `TOKEN_${err.failure}`);
     throw err;
   }
 }
@@ -40,9 +40,9 @@ export async function authenticate(sources: CallerSources, authorization: string
 /** Checks role, application and purpose of verified claims; throws UNAUTHENTICATED or FORBIDDEN. */
 export async function authorize(sources: CallerSources, claims: TokenClaims, purposeHeader: string | undefined): Promise<Caller> {
   const policy = sources.rolePolicy ?? ROLE_POLICY;
-  if (!isOneOf(ROLES, claims.role)) throw unauthenticated('the token names an unknown role');
+  if (!isOneOf(ROLES, claims.role)) throw unauthenticated('the token names an unknown role', 'UNKNOWN_ROLE');
   const app = await sources.applications.find(claims.app);
-  if (!app) throw unauthenticated('the token names an application that is not registered');
+  if (!app) throw unauthenticated('the token names an application that is not registered', 'UNKNOWN_APPLICATION');
   if (app.role !== claims.role) {
     throw forbiddenRequest(`application ${app.id} is not registered for role ${claims.role}`, 'ROLE_NOT_REGISTERED_FOR_APP');
   }

@@ -28,7 +28,8 @@ export const forbidden = (message: string, reason: string) => privqlError('FORBI
 /** A refusal of the whole request (before execution): answered with HTTP 403. */
 export const forbiddenRequest = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason }, 403);
 export const badUserInput = (message: string) => privqlError('BAD_USER_INPUT', message);
-export const unauthenticated = (message: string) => privqlError('UNAUTHENTICATED', message);
+/** `reason` says which kind of failure (missing, expired, invalid, unknown role or app), so a client knows what to fix. */
+export const unauthenticated = (message: string, reason: string) => privqlError('UNAUTHENTICATED', message, { reason });
 
 /** Codes whose messages are written by privql or graphql-js and safe to pass on. */
 const PASS_THROUGH = new Set([

@@ -10,7 +10,7 @@ import { authenticate, authorize, type CallerSources } from '../auth/caller';
 import type { TokenClaims } from '../auth/token';
 import { AccessRecorder } from '../audit/accessRecorder';
 import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
-import type { DenialAggregator } from '../audit/denialAggregator';
+import { addressSource, type DenialAggregator } from '../audit/denialAggregator';
 import { createLoaders } from '../data/loaders';
 import { RequestPrivacy } from '../plan/requestPrivacy';
 import { viewReadsRecords } from '../policy/roles';
@@ -77,8 +77,16 @@ async function logRefusal(
     purpose: isOneOf(PURPOSES, at.purposeHeader) ? at.purposeHeader : null,
     view: null,
   };
-  const source = at.claims ? `${at.claims.app}/${at.claims.sub}` : `address ${at.address}`;
-  await denials.record({ source, ctx, detail: { code, ...(reason ? { reason } : {}) } }).catch(() => undefined);
+  const detail = { code, ...(reason ? { reason } : {}) };
+  // A verified caller is named by the record's own columns; an unverified one
+  // only by the network it came from (its claims are not to be trusted).
+  if (at.claims) {
+    const key = JSON.stringify([ctx.app, ctx.principal, ctx.role, ctx.purpose, at.purposeHeader ?? null, code, reason ?? null]);
+    await denials.record({ key, ctx, detail }).catch(() => undefined);
+  } else {
+    const source = addressSource(at.address);
+    await denials.record({ key: JSON.stringify([source, ctx.purpose, code, reason ?? null]), ctx, detail: { ...detail, source } }).catch(() => undefined);
+  }
 }
 
 function header(value: string | string[] | undefined): string | undefined {
