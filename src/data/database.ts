@@ -5,6 +5,7 @@
 import { knex, type Knex } from 'knex';
 import * as crm from './migrations/001_crm';
 import * as accessLog from './migrations/002_access_log';
+import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ClientPgLite = require('knex-pglite');
@@ -47,12 +48,20 @@ const migrationSource: Knex.MigrationSource<string> = {
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) return openServer(options.url, options);
+  // Before the files are touched: a second process on them loses records.
+  const lock = options.dataDir ? await lockDataDir(options.dataDir) : null;
   const db = knex({ client: ClientPgLite, connection: options.dataDir ? { filename: options.dataDir } : {} });
   return {
     knex: db,
     kind: 'embedded',
     describe: () => (options.dataDir ? `embedded PostgreSQL (PGlite) in ${options.dataDir}` : 'embedded PostgreSQL (PGlite) in memory'),
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }
 
