@@ -6,7 +6,7 @@
 import { migrate, openDatabase, type Database } from '../data/database';
 import { DEFAULT_SEED } from '../../seeds/generate';
 import { isSeeded, seedDatabase } from '../../seeds/seed';
-import { consoleIo, type Io } from './io';
+import { consoleIo, errorMessage, type Io } from './io';
 
 export interface SeedArgs {
   customers: number;
@@ -107,7 +107,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 0;
   } catch (e) {
     // Never print the URL (it may hold a password); describe() is safe.
-    io.err(`seed: failed${db ? ` on ${db.describe()}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`seed: failed${db ? ` on ${db.describe()}` : ''}: ${errorMessage(e)}`);
     return 1;
   } finally {
     await db?.close();

@@ -5,6 +5,7 @@
 import { knex, type Knex } from 'knex';
 import * as crm from './migrations/001_crm';
 import * as accessLog from './migrations/002_access_log';
+import * as protectLogHead from './migrations/003_protect_log_head';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,6 +39,7 @@ export interface Database {
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_crm': crm,
   '002_access_log': accessLog,
+  '003_protect_log_head': protectLogHead,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
