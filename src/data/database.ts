@@ -86,7 +86,9 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
       },
     },
   });
-  if (schema) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  // Only if missing: an application role without CREATE on the database is
+  // refused CREATE SCHEMA even when the schema exists.
+  if (schema && !(await db('pg_namespace').where('nspname', schema).first())) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const redacted = url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1@');
   return {
     knex: db,
