@@ -171,6 +171,23 @@ if (!URL_OF_OWNER) {
     expect(granted).toEqual(expected);
   });
 
+  test('an owner URL that reaches another database is refused before anything is migrated', async () => {
+    const other = new URL(URL_OF_OWNER!);
+    other.pathname = '/postgres';
+    await expect(prepareDatabase(app, other.toString())).rejects.toThrow(
+      /^PRIVQL_OWNER_DATABASE_URL reaches database postgres but DATABASE_URL reaches database \S+: both must name the same database$/,
+    );
+    // Opening it made this test's schema there (tests name one); nothing else.
+    const there = new Client({ connectionString: other.toString() });
+    await there.connect();
+    try {
+      expect((await there.query('SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1', [schema])).rows[0].n).toBe(0);
+      await there.query(`DROP SCHEMA IF EXISTS "${schema}"`);
+    } finally {
+      await there.end();
+    }
+  });
+
   test('with only DATABASE_URL, as the owner, start-up warns that the application connects as the owner', async () => {
     const [warning, ...more] = await prepareDatabase(owner, undefined);
     expect(more).toEqual([]);

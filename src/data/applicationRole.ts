@@ -46,6 +46,10 @@ export async function prepareDatabase(db: Database, ownerUrl: string | undefined
   }
   const owner = await openDatabase({ url: ownerUrl, schema: db.schema, poolMax: 1 });
   try {
+    const [mine, theirs] = [await whereAmI(db.knex), await whereAmI(owner.knex)];
+    if (mine !== theirs) {
+      throw new Error(`PRIVQL_OWNER_DATABASE_URL reaches ${theirs} but DATABASE_URL reaches ${mine}: both must name the same database`);
+    }
     await migrate(owner);
     const role = await currentUser(db.knex);
     if (!(await ownsTheLog(owner.knex, role))) await grantApplicationRole(owner.knex, role);
@@ -92,6 +96,13 @@ async function ownsTheLog(db: Knex, role: string): Promise<boolean> {
 async function currentUser(db: Knex): Promise<string> {
   const { rows } = (await db.raw('SELECT current_user AS role')) as { rows: Array<{ role: string }> };
   return rows[0].role;
+}
+
+// The schema cannot be compared: before it is granted USAGE, the
+// application role does not see it, and equal search paths can be spelled apart.
+async function whereAmI(db: Knex): Promise<string> {
+  const { rows } = (await db.raw('SELECT current_database() AS name')) as { rows: Array<{ name: string }> };
+  return `database ${rows[0].name}`;
 }
 
 async function currentSchema(db: Knex): Promise<string> {
