@@ -40,7 +40,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     io.err(`audit: ${err.message}`);
     return 2;
   }
-  const db = await openDatabase({ url, dataDir: env.PRIVQL_DATA_DIR || undefined });
+  let db: Database;
+  try {
+    db = await openDatabase({ url, dataDir: env.PRIVQL_DATA_DIR || undefined });
+  } catch (err) {
+    io.err(`audit: ${errorMessage(err)}`);
+    return 1;
+  }
   try {
     await migrate(db);
     return await task(db);

@@ -45,15 +45,7 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-export interface LockOptions {
-  /**
-   * Called if the lock is lost while held (its directory removed or taken
-   * over). Writing on would lose records, so the default ends the process.
-   */
-  onLost?: (err: Error) => void;
-}
-
-export async function lockDataDir(dataDir: string, options: LockOptions = {}): Promise<DataDirLock> {
+export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const lockPath = join(dir, LOCK_NAME);
@@ -71,7 +63,9 @@ export async function lockDataDir(dataDir: string, options: LockOptions = {}): P
       // A holder that died on this host leaves a lock that goes stale within
       // STALE_MS: wait that long for it rather than refuse a restart.
       retries: holder && holder.host === hostname() ? { retries: Math.ceil((STALE_MS * 2) / 500), minTimeout: 500, maxTimeout: 500, factor: 1 } : 0,
-      onCompromised: options.onLost ?? lostLock(dir),
+      // Lost while held (its directory removed, or taken over): writing on
+      // would lose records, so the process ends.
+      onCompromised: lostLock(dir),
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirInUseError(dir, readOwner(ownerPath));
