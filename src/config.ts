@@ -35,6 +35,10 @@ export interface PrivqlConfig {
   /** SIGTERM/SIGINT: the longest a shutdown may take before the process exits 1 regardless. */
   shutdownTimeoutMs: number;
   usesDevelopmentSecret: boolean;
+
+  // The application's database role (src/data/applicationRole.ts).
+  /** Server databases: migrations run through this URL, as the owner of the tables; DATABASE_URL is the application's own role. */
+  ownerDatabaseUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -89,7 +93,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     denialWindowMs,
     shutdownTimeoutMs,
     usesDevelopmentSecret,
+    ...databaseOwner(env, databaseUrl),
   };
+}
+
+function databaseOwner(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): Pick<PrivqlConfig, 'ownerDatabaseUrl'> {
+  const ownerDatabaseUrl = env.PRIVQL_OWNER_DATABASE_URL || undefined;
+  if (ownerDatabaseUrl && !databaseUrl) {
+    throw new ConfigError('PRIVQL_OWNER_DATABASE_URL is set but DATABASE_URL is not: the owner URL is for migrating a server database the application reaches through DATABASE_URL');
+  }
+  return { ownerDatabaseUrl };
 }
 
 /**

@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { pruneAccessLog, verifyAccessLog } from '../src/audit/chainAudit';
+import { generateKeyPairSync } from 'node:crypto';
 import { main as auditCli } from '../src/cli/audit';
 import { migrate, openDatabase } from '../src/data/database';
 import { startHarness, type Harness } from './support/harness';
+import { urlInSchema, withoutTriggers } from './support/cliDatabase';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,14 +22,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const count = async () => Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n);
-
-/** As a superuser who switched the log's triggers off (what the chain is for). */
-async function withoutTriggers(db: Knex, fn: (trx: Knex.Transaction) => Promise<unknown>): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx.raw('SET LOCAL session_replication_role = replica');
-    await fn(trx);
-  });
-}
 
 describe('append-only', () => {
   test.each([
@@ -94,7 +88,7 @@ test('npm run audit:verify exits 0 with the count, or 1 naming the first broken 
   // gets a database of its own, in a directory, opened only while it is used.
   const url = process.env.DATABASE_URL;
   const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'privql-audit-'));
-  const env: NodeJS.ProcessEnv = dir ? { PRIVQL_DATA_DIR: dir } : { DATABASE_URL: inSchema(url!, h.db.schema!) };
+  const env: NodeJS.ProcessEnv = dir ? { PRIVQL_DATA_DIR: dir } : { DATABASE_URL: urlInSchema(url!, h.db.schema!) };
   const using = async (fn: (db: Knex) => Promise<unknown>) => {
     if (!dir) return fn(h.db.knex);
     const own = await openDatabase({ dataDir: dir });
@@ -121,26 +115,25 @@ test('npm run audit:verify exits 0 with the count, or 1 naming the first broken 
   else await withoutTriggers(h.db.knex, (trx) => trx('access_log').where({ seq: victim.seq }).update({ detail: JSON.stringify(victim.detail) }));
 });
 
-function inSchema(url: string, schema: string): string {
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
-}
-
 describe('retention', () => {
+  const signer = generateKeyPairSync('ed25519');
+  const keys = { retentionKeys: [signer.publicKey] };
+
   test('records cannot be deleted unless a checkpoint covers them', async () => {
     await expect(h.db.knex('access_log').where('seq', 1).delete()).rejects.toThrow(/append-only/);
   });
 
   test('pruning leaves a checkpoint; what remains, and what comes after, still verifies', async () => {
     const total = await count();
-    const result = await pruneAccessLog(h.db.knex, new Date(Date.now() + 1000), 0);
+    const result = await pruneAccessLog(h.db.knex, new Date(Date.now() + 1000), 0, signer);
     expect(result.pruned).toBe(total);
     const remaining = await h.db.knex('access_log').select('outcome', 'detail');
-    expect(remaining).toEqual([{ outcome: 'CHECKPOINT', detail: expect.objectContaining({ prunedThroughSeq: String(total) }) }]);
-    expect(await verifyAccessLog(h.db.knex)).toMatchObject({ ok: true, checked: 1, prunedThrough: String(total) });
+    expect(remaining).toEqual([{ outcome: 'CHECKPOINT', detail: expect.objectContaining({ prunedThroughSeq: String(total), signature: expect.any(String) }) }]);
+    expect(await verifyAccessLog(h.db.knex, keys)).toMatchObject({ ok: true, checked: 1, prunedThrough: String(total) });
     await h.graphql('{ customers(first: 2) { nodes { id } } }', { role: 'AGENT' });
-    expect(await verifyAccessLog(h.db.knex)).toMatchObject({ ok: true, checked: 2 });
+    expect(await verifyAccessLog(h.db.knex, keys)).toMatchObject({ ok: true, checked: 2 });
+    // Without the public key the checkpoint cannot be vouched for.
+    expect((await verifyAccessLog(h.db.knex)).firstBreak).toMatchObject({ problem: 'CHECKPOINT_UNVERIFIABLE' });
   });
 
   test('records removed from the middle or the end are found', async () => {
@@ -148,8 +141,8 @@ describe('retention', () => {
     const rows = await h.db.knex('access_log').orderBy('seq').select('seq');
     const middle = rows[2].seq;
     await withoutTriggers(h.db.knex, (trx) => trx('access_log').where({ seq: middle }).delete());
-    expect((await verifyAccessLog(h.db.knex)).firstBreak).toMatchObject({ seq: String(Number(middle) + 1), problem: 'SEQUENCE_GAP' });
+    expect((await verifyAccessLog(h.db.knex, keys)).firstBreak).toMatchObject({ seq: String(Number(middle) + 1), problem: 'SEQUENCE_GAP' });
     await withoutTriggers(h.db.knex, (trx) => trx('access_log').where('seq', '>=', middle).delete());
-    expect((await verifyAccessLog(h.db.knex)).firstBreak).toMatchObject({ problem: 'TAIL_MISSING' });
+    expect((await verifyAccessLog(h.db.knex, keys)).firstBreak).toMatchObject({ problem: 'TAIL_MISSING' });
   });
 });

@@ -1,10 +1,12 @@
 // Database side of the chain checks: stream the log in order into the pure
-// verifier, and prune past retention behind a checkpoint record that carries
-// the last pruned hash, so what remains still verifies.
+// verifier, and prune past retention behind a signed checkpoint record that
+// carries the last pruned hash, so what remains still verifies.
 
+import type { KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { StoredRecord } from './canonical';
-import { startOfChain, verifyRecords, verifyTail, type ChainBreak } from './verifyChain';
+import { signCheckpoint, type CheckpointClaim } from './checkpointSignature';
+import { startOfChain, verifyRecords, verifyTail, type ChainBreak, type ChainEnd } from './verifyChain';
 
 const BATCH = 1000;
 
@@ -16,11 +18,18 @@ export interface VerifyResult {
   firstBreak: ChainBreak | null;
 }
 
-export async function verifyAccessLog(db: Knex): Promise<VerifyResult> {
-  // Read the head first: records written while we walk are left for the next run.
-  const head = await db('access_log_head').select(db.raw('seq::text AS seq'), 'hash').where('id', 1).first();
+export interface VerifyOptions {
+  /** Public keys retention checkpoints must be signed with (see retentionKey.ts). */
+  retentionKeys?: readonly KeyObject[];
+}
+
+export async function verifyAccessLog(db: Knex, options: VerifyOptions = {}): Promise<VerifyResult> {
+  // The end first: records written while we walk are left for the next run.
+  const end = await chainEnd(db);
+  const through = [end.head?.seq, end.lastSeq].filter((s): s is string => s !== null && s !== undefined).map(BigInt);
+  const endSeq = through.length > 0 ? through.reduce((a, b) => (a > b ? a : b)).toString() : '0';
   const start = await pruneBoundary(db);
-  const state = startOfChain(start ?? undefined);
+  const state = startOfChain(start ?? undefined, options.retentionKeys);
   const prunedThrough = start?.seq.toString() ?? null;
   let lastSeq = prunedThrough ?? '0';
   for (;;) {
@@ -38,18 +47,35 @@ export async function verifyAccessLog(db: Knex): Promise<VerifyResult> {
         'hash',
       )
       .where('access_log.seq', '>', lastSeq)
-      .andWhere('access_log.seq', '<=', head.seq)
+      .andWhere('access_log.seq', '<=', endSeq)
       // Qualified: the bare name would sort by the text alias above.
       .orderBy('access_log.seq')
       .limit(BATCH);
     const firstBreak = verifyRecords(state, rows);
     if (firstBreak) return { ok: false, checked: state.checked, prunedThrough, firstBreak };
     if (rows.length < BATCH) {
-      const tailBreak = verifyTail(state, head);
+      const tailBreak = verifyTail(state, end);
       return { ok: tailBreak === null, checked: state.checked, prunedThrough, firstBreak: tailBreak };
     }
     lastSeq = rows[rows.length - 1].seq;
   }
+}
+
+// The head and the last record in one snapshot: a writer moves both in one
+// transaction, so only tampering leaves records beyond the head.
+async function chainEnd(db: Knex): Promise<ChainEnd> {
+  const { rows } = await rawRows(
+    db,
+    `SELECT h.seq::text AS seq, h.hash, (SELECT max(seq) FROM access_log)::text AS last
+       FROM (SELECT 1) AS one LEFT JOIN access_log_head h ON h.id = 1`,
+  );
+  const row = rows[0] as { seq: string | null; hash: string | null; last: string | null };
+  return { head: row.seq !== null && row.hash !== null ? { seq: row.seq, hash: row.hash } : null, lastSeq: row.last };
+}
+
+// node-postgres and knex-pglite both answer a raw query with { rows }.
+async function rawRows(db: Knex, sql: string): Promise<{ rows: unknown[] }> {
+  return (await db.raw(sql)) as { rows: unknown[] };
 }
 
 // Where the remaining chain starts: the newest checkpoint says through which
@@ -75,11 +101,19 @@ export interface PruneResult {
   throughSeq: string | null;
 }
 
-/** Deletes records written before `cutoff`, after appending a checkpoint that covers them. */
-export async function pruneAccessLog(db: Knex, cutoff: Date, retentionDays: number): Promise<PruneResult> {
+export interface RetentionSigner {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+/** Deletes records written before `cutoff`, after appending a signed checkpoint that covers them. */
+export async function pruneAccessLog(db: Knex, cutoff: Date, retentionDays: number, signer: RetentionSigner): Promise<PruneResult> {
   return db.transaction(async (trx) => {
-    // Serialize with writers and other pruners on the chain head.
-    await trx.raw('SELECT seq FROM access_log_head WHERE id = 1 FOR UPDATE');
+    // Serialize with writers and other pruners on the chain head; holding
+    // it, we know where the checkpoint will sit, and sign that place.
+    const { rows } = await rawRows(trx, 'SELECT seq::text AS seq, hash FROM access_log_head WHERE id = 1 FOR UPDATE');
+    const head = rows[0] as { seq: string; hash: string } | undefined;
+    if (!head) throw new Error('the chain head (access_log_head) is missing: run npm run audit:verify');
     const last = await trx('access_log')
       .select(trx.raw('seq::text AS seq'), 'hash')
       .where('at', '<', cutoff)
@@ -87,10 +121,12 @@ export async function pruneAccessLog(db: Knex, cutoff: Date, retentionDays: numb
       .orderBy('access_log.seq', 'desc')
       .first();
     if (!last) return { pruned: 0, throughSeq: null };
+    const claim: CheckpointClaim = { prunedThroughSeq: last.seq, prunedThroughHash: last.hash, cutoff: cutoff.toISOString(), retentionDays };
+    const signature = signCheckpoint(signer.privateKey, signer.publicKey, { seq: (BigInt(head.seq) + 1n).toString(), prevHash: head.hash }, claim);
     await trx('access_log').insert({
       request_id: trx.raw('gen_random_uuid()'),
       outcome: 'CHECKPOINT',
-      detail: JSON.stringify({ prunedThroughSeq: last.seq, prunedThroughHash: last.hash, cutoff: cutoff.toISOString(), retentionDays }),
+      detail: JSON.stringify({ ...claim, ...signature }),
     });
     const deleted: unknown = await trx('access_log').where('seq', '<=', last.seq).delete();
     return { pruned: affectedRows(deleted), throughSeq: last.seq };

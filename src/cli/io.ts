@@ -5,3 +5,14 @@ export interface Io {
 }
 
 export const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/**
+ * What went wrong, fit to print: knex prefixes a database error with the
+ * statement and its bound values, which say nothing to the user and may
+ * hold data. Only the database's own sentence is kept.
+ */
+export function errorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const fromDatabase = typeof (err as { code?: unknown }).code === 'string' && typeof (err as { severity?: unknown }).severity === 'string';
+  return fromDatabase ? err.message.slice(err.message.lastIndexOf(' - ') + 3) : err.message;
+}

@@ -6,7 +6,7 @@
 import { migrate, openDatabase, type Database } from '../data/database';
 import { DEFAULT_SEED } from '../../seeds/generate';
 import { isSeeded, seedDatabase } from '../../seeds/seed';
-import { consoleIo, type Io } from './io';
+import { consoleIo, errorMessage, type Io } from './io';
 
 export interface SeedArgs {
   customers: number;
@@ -21,7 +21,7 @@ const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--reset]
   --seed S       seed of the generator; the same seed gives the same data (default ${DEFAULT_SEED})
   --reset        delete existing customers, orders and opt-outs first (the access log is kept)
 
-The target is DATABASE_URL (a PostgreSQL server) or PRIVQL_DATA_DIR (an embedded
+The target is PRIVQL_OWNER_DATABASE_URL or DATABASE_URL (a PostgreSQL server) or PRIVQL_DATA_DIR (an embedded
 database kept in that directory).`;
 
 export class UsageError extends Error {}
@@ -77,7 +77,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     io.out(USAGE);
     return 0;
   }
-  const url = env.DATABASE_URL || undefined;
+  // Seeding writes customer tables, which the application role may not.
+  const url = env.PRIVQL_OWNER_DATABASE_URL || env.DATABASE_URL || undefined;
   const dataDir = env.PRIVQL_DATA_DIR || undefined;
   if (!url && !dataDir) {
     io.err(
@@ -107,7 +108,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 0;
   } catch (e) {
     // Never print the URL (it may hold a password); describe() is safe.
-    io.err(`seed: failed${db ? ` on ${db.describe()}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`seed: failed${db ? ` on ${db.describe()}` : ''}: ${errorMessage(e)}`);
     return 1;
   } finally {
     await db?.close();

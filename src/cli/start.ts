@@ -2,7 +2,8 @@
 // and serve. A server database is migrated but never seeded here.
 
 import { ConfigError, loadConfig, type PrivqlConfig } from '../config';
-import { migrate, openDatabase } from '../data/database';
+import { openDatabase } from '../data/database';
+import { prepareDatabase } from '../data/applicationRole';
 import { isSeeded, seedApplications, seedDatabase } from '../../seeds/seed';
 import { mintToken } from '../auth/token';
 import { startPrivqlServer } from '../server/app';
@@ -21,7 +22,7 @@ export async function main(): Promise<void> {
   }
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   console.log(`privql: database: ${db.describe()}`);
-  await migrate(db);
+  for (const warning of await prepareDatabase(db, config.ownerDatabaseUrl)) console.warn(`privql: WARNING: ${warning}`);
   if (db.kind === 'embedded') {
     if (!(await isSeeded(db.knex))) {
       const started = Date.now();

@@ -5,6 +5,8 @@
 import { knex, type Knex } from 'knex';
 import * as crm from './migrations/001_crm';
 import * as accessLog from './migrations/002_access_log';
+import * as protectLogHead from './migrations/003_protect_log_head';
+import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ClientPgLite = require('knex-pglite');
@@ -39,6 +41,7 @@ export interface Database {
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_crm': crm,
   '002_access_log': accessLog,
+  '003_protect_log_head': protectLogHead,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
@@ -49,12 +52,20 @@ const migrationSource: Knex.MigrationSource<string> = {
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) return openServer(options.url, options);
+  // Before the files are touched: a second process on them loses records.
+  const lock = options.dataDir ? await lockDataDir(options.dataDir) : null;
   const db = knex({ client: ClientPgLite, connection: options.dataDir ? { filename: options.dataDir } : {} });
   return {
     knex: db,
     kind: 'embedded',
     describe: () => (options.dataDir ? `embedded PostgreSQL (PGlite) in ${options.dataDir}` : 'embedded PostgreSQL (PGlite) in memory'),
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }
 
@@ -90,7 +101,10 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
   const redacted = url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1@');
   const describe = () => `PostgreSQL server ${redacted}${schema ? ` (schema ${schema})` : ''}`;
   try {
-    await db.raw(schema ? `CREATE SCHEMA IF NOT EXISTS "${schema}"` : 'SELECT 1');
+    await db.raw('SELECT 1');
+    // Only if missing: an application role without CREATE on the database is
+    // refused CREATE SCHEMA even when the schema exists.
+    if (schema && !(await db('pg_namespace').where('nspname', schema).first())) await db.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   } catch (err) {
     await db.destroy();
     // One line that names the database (never its password) and what went wrong.
