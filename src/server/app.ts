@@ -23,6 +23,7 @@ import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
+import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
@@ -64,15 +65,19 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     return key;
   };
 
-  const accessLog = options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined });
+  const bounds = requestBounds(config.limits, db);
+  const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  trustProxy(app, config.limits);
+  const httpServer = http.createServer(bounds.httpServerOptions, app);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    parseOptions: bounds.parseOptions,
+    validationRules: bounds.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -80,6 +85,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       // hook every field of every row.
       ApolloServerPluginCacheControlDisabled(),
       accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+      ...bounds.plugins,
     ],
   });
   await apollo.start();
@@ -102,9 +108,13 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   });
   app.use(
     '/graphql',
-    express.json({ limit: '100kb' }),
+    express.json({ limit: config.limits.maxBodyBytes }),
+    bounds.deadlines.middleware,
     expressMiddleware(apollo, {
-      context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
+      context: rateLimitedContext(
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, pseudonymKeyFor: keyFor }),
+        { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
+      ),
     }),
   );
   app.use((_req, res) => {

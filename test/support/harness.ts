@@ -49,14 +49,20 @@ export const PURPOSE_OF: Record<string, string> = Object.fromEntries(
   Object.entries(ROLE_POLICY).map(([role, purposes]) => [role, Object.keys(purposes)[0]]),
 );
 
-export async function startHarness(options: { customers?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  customers?: number;
+  /** More environment for loadConfig (e.g. small request limits). */
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const url = process.env.DATABASE_URL;
   const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   // The application name lets a test find (and kill) this file's connections only.
   const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}), ...options.env });
   const server = await startPrivqlServer({ config, db, port: 0 });
 
   const token: Harness['token'] = (role, o = {}) =>
