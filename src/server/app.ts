@@ -24,6 +24,7 @@ import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { rateLimitedContext, requestBounds, trustProxy } from './limits';
+import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
@@ -70,6 +71,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const app = express();
   app.disable('x-powered-by');
   trustProxy(app, config.limits);
+  noStore(app, '/graphql');
   const httpServer = http.createServer(bounds.httpServerOptions, app);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
@@ -86,6 +88,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       ApolloServerPluginCacheControlDisabled(),
       accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
       ...bounds.plugins,
+      noStorePlugin,
     ],
   });
   await apollo.start();
