@@ -23,6 +23,7 @@ import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
 import { formatError } from './errors';
 import { graphiqlRouter } from './graphiql';
+import { knownOperationTypes } from './knownOperationTypes';
 import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
@@ -78,8 +79,11 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Off: the APQ cache is shared by all callers, so whether a hash is known
+    // would tell one caller what documents (with their literal ids) others sent.
+    persistedQueries: false,
     parseOptions: bounds.parseOptions,
-    validationRules: bounds.validationRules,
+    validationRules: [knownOperationTypes, ...bounds.validationRules],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
