@@ -2,6 +2,7 @@
 // principal and 3 UNAUTHENTICATED refusals per source address per window.
 // Over a limit: 429 RATE_LIMITED with Retry-After, and one log record per
 // window, so neither a busy principal nor a flood of bad tokens fills the log.
+// The server trusts a proxy on loopback, so X-Forwarded-For names the address.
 
 import { startHarness, TEST_SECRET, type GraphQLResponse, type Harness } from './support/harness';
 
@@ -11,7 +12,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     customers: 10,
-    env: { PRIVQL_RATE_LIMIT_PRINCIPAL: String(PER_PRINCIPAL), PRIVQL_RATE_LIMIT_UNAUTHENTICATED: String(UNAUTHENTICATED), PRIVQL_RATE_LIMIT_WINDOW_S: '60' },
+    env: { PRIVQL_RATE_LIMIT_PRINCIPAL: String(PER_PRINCIPAL), PRIVQL_RATE_LIMIT_UNAUTHENTICATED: String(UNAUTHENTICATED), PRIVQL_RATE_LIMIT_WINDOW_S: '60', PRIVQL_TRUST_PROXY: 'loopback' },
   });
 });
 afterAll(() => h?.close());
@@ -23,9 +24,10 @@ async function logCount(): Promise<number> {
 }
 
 /** A raw POST, to read the response headers. */
-async function post(authorization: string | null): Promise<GraphQLResponse & { retryAfter: string | null }> {
+async function post(authorization: string | null, forwardedFor?: string): Promise<GraphQLResponse & { retryAfter: string | null }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-purpose': 'CUSTOMER_SERVICE' };
   if (authorization !== null) headers.authorization = authorization;
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
   const res = await fetch(h.server.url, { method: 'POST', headers, body: JSON.stringify({ query: QUERY }) });
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text), text, retryAfter: res.headers.get('retry-after') };
@@ -76,6 +78,14 @@ describe('per source address, for requests without a valid token', () => {
     const badSignature = await h.token('AGENT', { secret: `${TEST_SECRET}-not-the-servers` });
     expectRateLimited(await post(`Bearer ${badSignature}`), 'UNAUTHENTICATED_RATE_LIMIT');
     expect(await logCount()).toBe(before + UNAUTHENTICATED + 1);
+  });
+
+  test('behind the trusted proxy, each client address has its own allowance', async () => {
+    expect((await post('Bearer forged.token', '203.0.113.7')).status).toBe(401);
+    expect((await post('Bearer forged.token', '203.0.113.8')).status).toBe(401);
+    for (let i = 0; i < UNAUTHENTICATED; i++) await post('Bearer forged.token', '198.51.100.1');
+    expectRateLimited(await post('Bearer forged.token', '198.51.100.1'), 'UNAUTHENTICATED_RATE_LIMIT');
+    expect((await post('Bearer forged.token', '203.0.113.7')).status).toBe(401);
   });
 
   test('a valid token from the same address still gets through', async () => {
