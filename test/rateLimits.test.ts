@@ -48,6 +48,14 @@ describe('per principal (application + sub)', () => {
     expectRateLimited(await post(`Bearer ${token}`), 'PRINCIPAL_RATE_LIMIT');
   });
 
+  test('refusals count too: a principal cannot fill the log with forbidden requests', async () => {
+    const before = await logCount();
+    const statuses = [];
+    for (let i = 0; i < PER_PRINCIPAL + 5; i++) statuses.push((await h.graphql(QUERY, { role: 'AGENT', sub: 'nosy-agent', purpose: 'ANALYTICS' })).status);
+    expect(statuses).toEqual([...Array(PER_PRINCIPAL).fill(403), ...Array(5).fill(429)]);
+    expect(await logCount()).toBe(before + PER_PRINCIPAL + 1);
+  });
+
   test('other principals are not affected: another sub, or the same sub through another application', async () => {
     expect((await h.graphql(QUERY, { role: 'AGENT', sub: 'calm-agent' })).status).toBe(200);
     expect((await h.graphql(QUERY, { role: 'PARTNER', app: 'partner-insights', sub: 'busy-agent' })).status).toBe(200);

@@ -1,13 +1,19 @@
-// Puts the rate limits in front of the context factory: a source address
-// that has used up its UNAUTHENTICATED allowance is refused before its token
-// is looked at any further than a signature check (a valid token from the
-// same address, e.g. behind one NAT, still gets through), and a verified
-// principal over its own limit is refused before anything is read.
+// Puts the rate limits in front of the context factory. The token is
+// verified first (a missing or malformed header costs nothing; a forged one
+// one signature check), and then:
+// - a verified principal over its limit is refused before anything is read
+//   or written, whatever it asks for — so a principal cannot fill the log with
+//   refusals (a wrong purpose, say) either;
+// - a request without a valid token from an address that has used up its
+//   UNAUTHENTICATED allowance is refused before the context factory would
+//   look the caller up and log the refusal. A valid token from the same
+//   address (an office behind one NAT) still gets through.
 
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, type CallerSources } from '../../auth/caller';
+import type { TokenClaims } from '../../auth/token';
 import type { AccessLog } from '../../audit/accessLogWriter';
 import type { PrivqlContext } from '../context';
 import { rateLimited, type RateLimitReason, type RateLimits } from './rateLimits';
@@ -24,26 +30,26 @@ export function rateLimitedContext<A extends { req: Request }>(
 ): (args: A) => Promise<PrivqlContext> {
   return async (args) => {
     const source = sourceAddress(args.req);
-    const blockedFor = await deps.rateLimits.sourceBlockedFor(source);
-    if (blockedFor !== null && !(await hasValidToken(deps.sources, args.req.headers.authorization))) {
-      throw rateLimited('UNAUTHENTICATED_RATE_LIMIT', blockedFor);
+    const claims = await authenticate(deps.sources, args.req.headers.authorization).catch(() => null);
+    if (claims) {
+      const refused = await deps.rateLimits.takePrincipal(claims.app, claims.sub);
+      if (refused) {
+        if (refused.firstInWindow) await logRateLimited(deps.accessLog, claims, 'PRINCIPAL_RATE_LIMIT');
+        throw rateLimited('PRINCIPAL_RATE_LIMIT', refused.retryAfterS);
+      }
+    } else {
+      const blockedFor = await deps.rateLimits.sourceBlockedFor(source);
+      if (blockedFor !== null) throw rateLimited('UNAUTHENTICATED_RATE_LIMIT', blockedFor);
     }
-    let ctx: PrivqlContext;
     try {
-      ctx = await contextOf(args);
+      return await contextOf(args);
     } catch (err) {
-      // The refusal itself was logged by the context factory; the log says once when the source is cut off.
+      // The refusal itself was logged by the context factory; the log says once when the address is cut off.
       if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED' && (await deps.rateLimits.noteUnauthenticated(source))) {
         await logRateLimited(deps.accessLog, undefined, 'UNAUTHENTICATED_RATE_LIMIT');
       }
       throw err;
     }
-    const refused = await deps.rateLimits.takePrincipal(ctx.caller.app, ctx.caller.sub);
-    if (refused) {
-      if (refused.firstInWindow) await logRateLimited(deps.accessLog, ctx, 'PRINCIPAL_RATE_LIMIT');
-      throw rateLimited('PRINCIPAL_RATE_LIMIT', refused.retryAfterS);
-    }
-    return ctx;
   };
 }
 
@@ -51,25 +57,10 @@ export function sourceAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
 
-async function hasValidToken(sources: CallerSources, authorization: string | undefined): Promise<boolean> {
-  return authenticate(sources, authorization).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function logRateLimited(log: AccessLog, ctx: PrivqlContext | undefined, reason: RateLimitReason): Promise<void> {
-  const caller = ctx?.caller;
+async function logRateLimited(log: AccessLog, claims: TokenClaims | undefined, reason: RateLimitReason): Promise<void> {
   await log
     .writeDenied(
-      {
-        requestId: ctx?.requestId ?? randomUUID(),
-        app: caller?.app ?? null,
-        principal: caller?.sub ?? null,
-        role: caller?.role ?? null,
-        purpose: caller?.purpose ?? null,
-        view: caller?.view?.name ?? null,
-      },
+      { requestId: randomUUID(), app: claims?.app ?? null, principal: claims?.sub ?? null, role: claims?.role ?? null, purpose: null, view: null },
       { code: 'RATE_LIMITED', reason },
     )
     .catch(() => undefined);
