@@ -1,6 +1,6 @@
 // Every bound on a request, assembled from the configuration for app.ts to
 // wire in: validation rules and parser options (depth, aliases, directives,
-// tokens, cost, row budget), Apollo plugins (token-limit reasons, the
+// tokens, cost), Apollo plugins (token-limit reasons, the row budget, the
 // timeout), the per-request clock on SQL statements, the rate limits in
 // front of the context, and the http server's own timeouts.
 
@@ -16,7 +16,7 @@ import { armorProtections } from './armor';
 import { RequestDeadlines } from './deadline';
 import { httpServerOptions } from './httpBounds';
 import { RateLimits } from './rateLimits';
-import { rowBudgetRule, type ListSizes } from './rowBudget';
+import { rowBudgetPlugin, type ListSizes } from './rowBudget';
 import { limitRefusalLog } from './refusal';
 import { tokenLimit } from './tokens';
 
@@ -52,9 +52,15 @@ export function requestBounds(limits: RequestLimits, db: Database): RequestBound
   const deadlines = new RequestDeadlines(limits.requestTimeoutMs);
   deadlines.bound(db.knex, { cancel: db.kind === 'server' });
   return {
-    validationRules: [...armor.validationRules, rowBudgetRule({ budget: limits.rowBudget, sizes: LIST_SIZES })],
+    validationRules: armor.validationRules,
     parseOptions: tokens.parseOptions,
-    plugins: [...(armor.plugins as ApolloServerPlugin<PrivqlContext>[]), tokens.plugin as ApolloServerPlugin<PrivqlContext>, limitRefusalLog, deadlines.plugin()],
+    plugins: [
+      ...armor.plugins,
+      tokens.plugin,
+      rowBudgetPlugin({ budget: limits.rowBudget, sizes: LIST_SIZES }),
+      limitRefusalLog,
+      deadlines.plugin(),
+    ],
     deadlines,
     rateLimits: new RateLimits(limits),
     httpServerOptions: httpServerOptions(limits),

@@ -18,7 +18,7 @@ export const LIMIT_MESSAGES: Record<LimitReason, string> = {
   ROW_BUDGET: 'the query would return more data (rows x fields) than this server allows in one request: ask for fewer rows (a smaller first) or fewer fields, and page',
 };
 
-/** A request refused by a limit during validation (Apollo answers HTTP 400 GRAPHQL_VALIDATION_FAILED). */
+/** A request refused by a limit before execution (answered HTTP 400 GRAPHQL_VALIDATION_FAILED). */
 export function limitExceeded(reason: LimitReason, nodes?: ASTNode | readonly ASTNode[]): GraphQLError {
   return new GraphQLError(LIMIT_MESSAGES[reason], { nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason } });
 }
