@@ -109,7 +109,10 @@ describe('bombs, each refused with its code', () => {
 
   test('field repetition: 10,000 fields is over the token limit, refused by the parser', async () => {
     const query = `{ customers(first: 1) { nodes { ${'id '.repeat(10_000)} } } }`;
-    expectRefusedBeforeSql(await withSql(h, query, 'AGENT'), 'GRAPHQL_PARSE_FAILED', ['MAX_TOKENS']);
+    const refused = await withSql(h, query, 'AGENT');
+    expectRefusedBeforeSql(refused, 'GRAPHQL_PARSE_FAILED', ['MAX_TOKENS']);
+    // Where the parser stopped would give the limit away.
+    expect(Object.keys(refused.res.body.errors![0])).not.toContain('locations');
     expect((await lastDenial(h)).detail.denied).toEqual([{ path: '', code: 'GRAPHQL_PARSE_FAILED', reason: 'MAX_TOKENS' }]);
   });
 

@@ -18,9 +18,12 @@ export function tokenLimit(maxTokens: number): { parseOptions: ParseOptions; plu
           async parsingDidStart({ source }) {
             return async (error?: Error) => {
               if (!(error instanceof GraphQLError) || !exceeds(source, maxTokens)) return;
-              // Apollo copies message and extensions into the error it sends.
+              // Apollo copies message, position and extensions into the error it
+              // sends. The position of the token the parser stopped at would give
+              // the limit away, so it goes.
               error.message = LIMIT_MESSAGES.MAX_TOKENS;
               (error.extensions as Record<string, unknown>).reason = 'MAX_TOKENS';
+              Object.assign(error, { positions: undefined, locations: undefined });
             };
           },
         };
