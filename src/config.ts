@@ -39,6 +39,8 @@ export interface PrivqlConfig {
   // The application's database role (src/data/applicationRole.ts).
   /** Server databases: migrations run through this URL, as the owner of the tables; DATABASE_URL is the application's own role. */
   ownerDatabaseUrl?: string;
+  /** Bounds on every request: see RequestLimits below. */
+  limits: RequestLimits;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     shutdownTimeoutMs,
     usesDevelopmentSecret,
     ...databaseOwner(env, databaseUrl),
+    limits: loadRequestLimits(env),
   };
 }
 
@@ -140,4 +143,66 @@ const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 export function isLoopback(host: string): boolean {
   const name = host.toLowerCase();
   return LOOPBACK_NAMES.has(name) || /^127(\.\d{1,3}){3}$/.test(name) || name.endsWith('.localhost');
+
+}
+
+// ---- Request limits (enforced in src/server/limits) ----
+
+export interface RequestLimits {
+  /** Deepest field nesting a query may have (fragments flattened; introspection not counted). */
+  maxDepth: number;
+  /** Aliases per operation. */
+  maxAliases: number;
+  /** Directives per operation. */
+  maxDirectives: number;
+  /** Lexical tokens per document: bounds parsing and validation work. */
+  maxTokens: number;
+  /** graphql-armor's cost: objects and scalars weighted by depth, multiplied by literal `first`. */
+  maxCost: number;
+  /** Estimated values (rows x fields) a request may return; checked before execution. */
+  rowBudget: number;
+  /** A request still running after this long is answered 503 REQUEST_TIMEOUT, without data. */
+  requestTimeoutMs: number;
+  /** Window of both rate limits. */
+  rateLimitWindowS: number;
+  /** Requests per window per principal (application + sub). */
+  principalRateLimit: number;
+  /** Requests refused as UNAUTHENTICATED per window per source address, before that address is refused unlogged. */
+  unauthenticatedRateLimit: number;
+  maxBodyBytes: number;
+  /** Node's http server: time to receive a request's headers, and the whole request. */
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  /** express's `trust proxy` (e.g. `loopback`, `1`, a subnet): where the source address comes from behind a proxy. */
+  trustProxy?: string;
+}
+
+const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variable: string, fallback: number]> = {
+  maxDepth: ['PRIVQL_MAX_DEPTH', 10],
+  maxAliases: ['PRIVQL_MAX_ALIASES', 15],
+  maxDirectives: ['PRIVQL_MAX_DIRECTIVES', 20],
+  maxTokens: ['PRIVQL_MAX_TOKENS', 2000],
+  maxCost: ['PRIVQL_MAX_COST', 100_000],
+  rowBudget: ['PRIVQL_ROW_BUDGET', 50_000],
+  requestTimeoutMs: ['PRIVQL_REQUEST_TIMEOUT_MS', 10_000],
+  rateLimitWindowS: ['PRIVQL_RATE_LIMIT_WINDOW_S', 60],
+  principalRateLimit: ['PRIVQL_RATE_LIMIT_PRINCIPAL', 3000],
+  unauthenticatedRateLimit: ['PRIVQL_RATE_LIMIT_UNAUTHENTICATED', 60],
+  maxBodyBytes: ['PRIVQL_MAX_BODY_BYTES', 100 * 1024],
+  httpHeadersTimeoutMs: ['PRIVQL_HTTP_HEADERS_TIMEOUT_MS', 10_000],
+  httpRequestTimeoutMs: ['PRIVQL_HTTP_REQUEST_TIMEOUT_MS', 30_000],
+};
+
+export function loadRequestLimits(env: NodeJS.ProcessEnv): RequestLimits {
+  const limits = { trustProxy: env.PRIVQL_TRUST_PROXY || undefined } as RequestLimits;
+  for (const [field, [variable, fallback]] of Object.entries(LIMIT_DEFAULTS)) {
+    const raw = env[variable];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${variable} must be a positive whole number`);
+    limits[field as keyof typeof LIMIT_DEFAULTS] = value;
+  }
+  if (limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
+    throw new ConfigError('PRIVQL_HTTP_HEADERS_TIMEOUT_MS must not be longer than PRIVQL_HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return limits;
 }

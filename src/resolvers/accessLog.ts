@@ -8,6 +8,7 @@ import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
 import { badUserInput, forbidden } from '../server/errors';
 import { connection, pageSize, textArg, uuidArg } from './args';
+import { parseIsoTime } from './isoTime';
 
 export const MAX_LOG_PAGE = 500;
 
@@ -115,7 +116,7 @@ function present(e: AccessEntry, how: Presentation) {
 
 function time(value: string | null | undefined, name: string): Date | undefined {
   if (value == null) return undefined;
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw badUserInput(`${name} must be an ISO-8601 date or time`);
+  const date = parseIsoTime(value);
+  if (!date) throw badUserInput(`${name} must be an ISO-8601 date or time (YYYY-MM-DD, years 0001-9999, optionally THH:MM[:SS] and an offset)`);
   return date;
 }

@@ -27,6 +27,9 @@ import { graphiqlRouter } from './graphiql';
 import { answerClientError } from './clientError';
 import { hostCheck, requireHost } from './hostCheck';
 import { ideOffPage } from './ideOff';
+import { knownOperationTypes } from './knownOperationTypes';
+import { rateLimitedContext, requestBounds, trustProxy } from './limits';
+import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
@@ -68,14 +71,17 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     return key;
   };
 
-  const accessLog = options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined });
+  const bounds = requestBounds(config.limits, db);
+  const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
+  trustProxy(app, config.limits);
   app.use(requireHost);
   const checkHost = hostCheck({ loopback: isLoopback(config.host), allowed: config.allowedHosts });
   if (checkHost) app.use(checkHost);
-  const httpServer = http.createServer({ requireHostHeader: false }, app);
+  noStore(app, '/graphql');
+  const httpServer = http.createServer({ ...bounds.httpServerOptions, requireHostHeader: false }, app);
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
@@ -86,6 +92,11 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     // handler would re-send SIGTERM after stopping and kill the process
     // before the database is closed.
     stopOnTerminationSignals: false,
+    // Off: the APQ cache is shared by all callers, so whether a hash is known
+    // would tell one caller what documents (with their literal ids) others sent.
+    persistedQueries: false,
+    parseOptions: bounds.parseOptions,
+    validationRules: [knownOperationTypes, ...bounds.validationRules],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -93,6 +104,8 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       // hook every field of every row.
       ApolloServerPluginCacheControlDisabled(),
       accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+      ...bounds.plugins,
+      noStorePlugin,
     ],
   });
   await apollo.start();
@@ -117,9 +130,13 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   });
   app.use(
     '/graphql',
-    express.json({ limit: '100kb' }),
+    express.json({ limit: config.limits.maxBodyBytes }),
+    bounds.deadlines.middleware,
     expressMiddleware(apollo, {
-      context: contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor }),
+      context: rateLimitedContext(
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor }),
+        { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
+      ),
     }),
   );
   app.use((_req, res) => {

@@ -7,15 +7,20 @@ import type { Socket } from 'node:net';
 
 const BODY = JSON.stringify({ errors: [{ message: 'the HTTP request is malformed', extensions: { code: 'BAD_REQUEST' } }] });
 const TOO_LARGE = JSON.stringify({ errors: [{ message: 'the request headers are too large', extensions: { code: 'BAD_REQUEST' } }] });
+const TOO_SLOW = JSON.stringify({ errors: [{ message: 'the request did not arrive in time', extensions: { code: 'BAD_REQUEST' } }] });
 
 export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const large = err.code === 'HPE_HEADER_OVERFLOW';
-  const body = large ? TOO_LARGE : BODY;
-  const status = large ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  // Slow clients are cut off by the server's headers and request timeouts (limits/httpBounds.ts).
+  const [status, body] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['431 Request Header Fields Too Large', TOO_LARGE]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['408 Request Timeout', TOO_SLOW]
+        : ['400 Bad Request', BODY];
   socket.end(
     `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

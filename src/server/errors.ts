@@ -10,11 +10,15 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'AUDIT_UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'REQUEST_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   AUDIT_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
+  REQUEST_TIMEOUT: 503,
 };
 
 export function privqlError(code: ErrorCode, message: string, details: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
@@ -37,6 +41,8 @@ const PASS_THROUGH = new Set([
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'AUDIT_UNAVAILABLE',
+  'RATE_LIMITED',
+  'REQUEST_TIMEOUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -47,6 +47,7 @@ const unsupportedCharset: HostileCase = {
 const servedNormally: HostileCase[] = [
   ['JSON nested 40,000 deep in an unused variable', `{"query":"{ __typename }","variables":{"a":${'['.repeat(40_000)}${']'.repeat(40_000)}}}`, {}],
   ['a byte-order mark before the JSON (RFC 8259 lets parsers ignore it)', '\uFEFF{"query":"{ __typename }"}', {}],
+  ['inline fragments nested 200 deep (no field is deeper: nothing to bound)', JSON.stringify({ query: `{ ${'... on Query { '.repeat(200)}__typename${' }'.repeat(200)} }` }), {}],
   ['JSON in UTF-16, declared', Buffer.from(JSON.stringify({ query: '{ __typename }' }), 'utf16le'), { 'content-type': 'application/json; charset=utf-16' }],
 ].map(([name, body, headers]) => ({
   name: `served: ${name as string}`,
@@ -97,8 +98,9 @@ const validationFailures: HostileCase[] = [
 const operationChoice: HostileCase[] = [
   { name: 'operation: operationName names no operation', status: 400, code: 'OPERATION_RESOLUTION_FAILURE', request: gql('query A { __typename }', { extra: { operationName: 'B' } }) },
   { name: 'operation: two named operations and no operationName', status: 400, code: 'OPERATION_RESOLUTION_FAILURE', request: gql('query A { __typename } query B { __typename }') },
-  { name: 'operation: a persisted-query hash that matches nothing', status: [400, 404], code: ['PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND'], request: gql('', { extra: { query: undefined, extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } } }) },
-  { name: 'operation: a persisted-query hash that does not match its query', status: 400, code: ['PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_REQUEST'], request: gql(LIST, { extra: { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } } }) },
+  // Apollo answers persisted-query errors with 200 by that protocol: clients react to the code.
+  { name: 'operation: a persisted-query hash that matches nothing', status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql('', { extra: { query: undefined, extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } } }) },
+  { name: 'operation: a persisted-query hash that does not match its query', status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql(LIST, { extra: { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } } }) },
 ];
 
 const coercion = (name: string, query: string, variables: unknown): HostileCase => ({ name: `variables: ${name}`, status: 400, code: 'BAD_USER_INPUT', request: gql(query, { variables }) });
@@ -148,7 +150,7 @@ const limits: HostileCase[] = [
   bombs('1,000 aliases of __typename', `{ ${repeat('a$i: __typename', 1000)} }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
   bombs('a field repeated 5,000 times', `{ customers(first: 500) { nodes { ${repeat('id', 5000)} } } }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
   bombs('a directive repeated 300 times', `{ customers(first: 5) { nodes { id ${repeat('@include(if: true)', 300)} } } }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
-  bombs('inline fragments nested 200 deep', `{ ${'... on Query { '.repeat(200)}__typename${' }'.repeat(200)} }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
+  bombs('inline fragments nested 600 deep (over the token limit)', `{ ${'... on Query { '.repeat(600)}__typename${' }'.repeat(600)} }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
   bombs('introspection nested 30 types deep', `{ __schema { types { ${'fields { type { ofType { '.repeat(10)}name${' } } }'.repeat(10)} } } }`, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']),
   bombs(
     'fragments that double at each level (2^20 fields)',

@@ -54,6 +54,8 @@ export interface HarnessOptions {
   customers?: number;
   /** Server only: where the server connects, when not straight to DATABASE_URL (a fault test's proxy). */
   databaseUrl?: string;
+  /** More environment for loadConfig (e.g. small request limits). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -63,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}) });
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}), ...options.env });
   const server = await startPrivqlServer({ config, db, port: 0 });
 
   const token: Harness['token'] = (role, o = {}) =>

@@ -1,0 +1,68 @@
+// Every bound on a request, assembled from the configuration for app.ts to
+// wire in: validation rules and parser options (depth, aliases, directives,
+// tokens, cost), Apollo plugins (token-limit reasons, the row budget, the
+// timeout), the per-request clock on SQL statements, the rate limits in
+// front of the context, and the http server's own timeouts.
+
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ParseOptions, ValidationRule } from 'graphql';
+import type http from 'node:http';
+import type { RequestLimits } from '../../config';
+import type { Database } from '../../data/database';
+import { MAX_LOG_PAGE } from '../../resolvers/accessLog';
+import { MAX_PAGE_SIZE } from '../../resolvers/customers';
+import type { PrivqlContext } from '../context';
+import { armorProtections } from './armor';
+import { RequestDeadlines } from './deadline';
+import { httpServerOptions } from './httpBounds';
+import { RateLimits } from './rateLimits';
+import { rowBudgetPlugin, type ListSizes } from './rowBudget';
+import { limitRefusalLog } from './refusal';
+import { tokenLimit } from './tokens';
+
+export { rateLimitedContext } from './rateLimitedContext';
+export { trustProxy } from './httpBounds';
+
+/**
+ * How big the lists of this schema are taken to be. Paged fields: their
+ * largest `first`. Lists without a page: an estimate per parent (the seed
+ * data has 0-10 orders per customer; an access-log entry lists one request's
+ * fields).
+ */
+export const LIST_SIZES: ListSizes = {
+  maxPage: { 'Query.customers': MAX_PAGE_SIZE, 'Query.accessLog': MAX_LOG_PAGE, 'Customer.accessHistory': MAX_LOG_PAGE },
+  defaultMaxPage: 500,
+  estimates: { 'Customer.orders': 10, 'AccessLogEntry.fields': 20 },
+  defaultEstimate: 100,
+};
+
+export interface RequestBounds {
+  validationRules: ValidationRule[];
+  parseOptions: ParseOptions;
+  plugins: ApolloServerPlugin<PrivqlContext>[];
+  deadlines: RequestDeadlines;
+  rateLimits: RateLimits;
+  httpServerOptions: http.ServerOptions;
+}
+
+/** The bounds of `limits`; SQL sent through `db` during a request is held to the request's deadline from now on. */
+export function requestBounds(limits: RequestLimits, db: Database): RequestBounds {
+  const armor = armorProtections(limits);
+  const tokens = tokenLimit(limits.maxTokens);
+  const deadlines = new RequestDeadlines(limits.requestTimeoutMs);
+  deadlines.bound(db.knex, { cancel: db.kind === 'server' });
+  return {
+    validationRules: armor.validationRules,
+    parseOptions: tokens.parseOptions,
+    plugins: [
+      ...armor.plugins,
+      tokens.plugin,
+      rowBudgetPlugin({ budget: limits.rowBudget, sizes: LIST_SIZES }),
+      limitRefusalLog,
+      deadlines.plugin(),
+    ],
+    deadlines,
+    rateLimits: new RateLimits(limits),
+    httpServerOptions: httpServerOptions(limits),
+  };
+}
