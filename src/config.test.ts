@@ -41,7 +41,8 @@ describe('loadConfig', () => {
   it('refuses the public development secret on an address other machines can reach', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST=0\.0\.0\.0.*development secret/);
     expect(loadConfig({ HOST: '0.0.0.0', JWT_SECRET: SECRET }).demo).toBe(false);
-    expect(loadConfig({ HOST: '0.0.0.0', PRIVQL_DEMO: '1' }).demo).toBe(true);
+    expect(() => loadConfig({ HOST: '0.0.0.0', PRIVQL_DEMO: '1' })).toThrow(/PRIVQL_ALLOWED_HOSTS/);
+    expect(loadConfig({ HOST: '0.0.0.0', PRIVQL_DEMO: '1', PRIVQL_ALLOWED_HOSTS: 'demo.example' }).demo).toBe(true);
     expect(loadConfig({ HOST: '::1' }).demo).toBe(true);
   });
 
@@ -50,6 +51,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/privql', JWKS_URL: 'https://idp.example/jwks' })).toThrow(/PSEUDONYM/);
     expect(() => loadConfig({ ...SERVER, PRIVQL_PSEUDONYM_SECRET: SECRET })).toThrow(/differ from JWT_SECRET/);
     expect(() => loadConfig({ ...SERVER, PRIVQL_PSEUDONYM_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig({ ...SERVER, PRIVQL_PSEUDONYM_SECRET: `${SECRET}!` })).toThrow(/not contain it/);
+    expect(() => loadConfig({ ...SERVER, PRIVQL_PSEUDONYM_SECRET: DEV_SECRET })).toThrow(/development secret/);
     const c = loadConfig({ DATABASE_URL: 'postgres://db/privql', JWKS_URL: 'https://idp.example/jwks', PRIVQL_PSEUDONYM_SECRET: PSEUDONYM });
     expect(c.pseudonymSecret).toBe(PSEUDONYM);
     expect(c.usesDevelopmentSecret).toBe(false);

@@ -63,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (usesDevelopmentSecret && !isLoopback(host) && !demo.forced) {
     throw new ConfigError(`HOST=${host} is reachable from other machines but no JWT_SECRET or JWKS_URL is set: anyone could sign tokens with the public development secret (set one, listen on loopback, or PRIVQL_DEMO=1 for a throwaway demo)`);
   }
+  const allowedHosts = (env.PRIVQL_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  // Without a Host check, a web page could reach the token endpoint by re-pointing its own name here.
+  if (demo.on && !isLoopback(host) && allowedHosts.length === 0) {
+    throw new ConfigError(`demo mode on HOST=${host} needs PRIVQL_ALLOWED_HOSTS (the names this server is reached by), or any web page could get tokens through DNS rebinding`);
+  }
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
   const seedCustomers = Number(env.PRIVQL_SEED_CUSTOMERS ?? 1000);
@@ -78,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   return {
     port,
     host,
-    allowedHosts: (env.PRIVQL_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    allowedHosts,
     databaseUrl,
     dataDir: env.PRIVQL_DATA_DIR || undefined,
     jwtSecret: explicitSecret ?? DEV_SECRET,
@@ -133,7 +138,10 @@ function pseudonymSecret(env: NodeJS.ProcessEnv, at: { onServer: boolean; jwtSec
     return { secret: randomBytes(32).toString('hex'), ephemeral: true };
   }
   if (secret.length < 32) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must be at least 32 characters');
-  if (secret === at.jwtSecret) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must differ from JWT_SECRET: whoever can sign tokens could otherwise reverse pseudonyms');
+  if (secret.includes(at.jwtSecret) || at.jwtSecret.includes(secret)) {
+    throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must differ from JWT_SECRET (and not contain it): whoever can sign tokens could otherwise reverse pseudonyms');
+  }
+  if (secret.includes(DEV_SECRET)) throw new ConfigError('PRIVQL_PSEUDONYM_SECRET must not be the development secret: it is public');
   return { secret, ephemeral: false };
 }
 

@@ -149,7 +149,7 @@ describe('denied requests are recorded, without customer data', () => {
     const r = await lastRecord();
     expect(r.outcome).toBe('DENIED');
     expect(r.role).toBe('AUDITOR');
-    expect(r.detail).toEqual({ denied: [{ path: 'customers', code: 'FORBIDDEN', reason: 'NO_CUSTOMER_RECORDS' }] });
+    expect(r.detail).toEqual({ code: 'FORBIDDEN', denied: [{ path: 'customers', code: 'FORBIDDEN', reason: 'NO_CUSTOMER_RECORDS' }] });
     expect(r.subject_ids.length ?? 0).toBe(0);
   });
 });

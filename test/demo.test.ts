@@ -82,6 +82,13 @@ describe('DNS rebinding: a loopback server answers only to loopback names', () =
     expect(res.body).not.toMatch(/evil|eyJ/);
   });
 
+  test('an absolute-form target naming another host is refused, whatever Host says', async () => {
+    const res = await rawRequest(demo.url, 'http://evil.example/demo/token', { method: 'POST', body: JSON.stringify({ role: 'OFFICER' }), host: 'localhost' });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', reason: 'HOST_AMBIGUOUS' });
+    expect(res.body).not.toMatch(/eyJ/);
+  });
+
   test.each(['localhost', '127.0.0.1', '[::1]'])('Host: %s is served', async (name) => {
     const res = await rawRequest(demo.url, '/demo/token', { method: 'POST', body: JSON.stringify({ role: 'AGENT' }), host: `${name}:1234` });
     expect(res.status).toBe(200);

@@ -32,3 +32,25 @@ test('2,000 bad-token requests from one network cost the log three records, not 
   expect(1 + unauthenticated[1].repeated).toBe(refused);
   expect(details.filter((d) => d.code === 'RATE_LIMITED')).toEqual([{ code: 'RATE_LIMITED', reason: 'UNAUTHENTICATED_RATE_LIMIT', source: 'network 127.0.0.0/24' }]);
 });
+
+test('300 requests for a field the caller may not use cost the log one record, then one count', async () => {
+  const server = await startPrivqlServer({ config: { ...h.config, denialWindowMs: 600_000 }, db: h.db, port: 0 });
+  const before = Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n);
+  const token = await h.token('CUSTOMER', { sub: 'some-customer' });
+  const send = () =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'SELF_SERVICE' },
+      body: '{"query":"{ accessLog(first: 1) { nodes { seq } } }"}',
+    }).then((r) => r.json());
+  const answers = [];
+  for (let i = 0; i < 300; i++) answers.push(await send());
+  expect(answers.every((a) => a.errors?.[0]?.extensions?.code === 'FORBIDDEN')).toBe(true);
+  expect(Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n)).toBe(before + 1);
+  await server.stop();
+  const records = await h.db.knex('access_log').where('seq', '>', before).orderBy('seq').select('principal', 'detail');
+  const details = records.map((r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail));
+  expect(records.map((r) => r.principal)).toEqual(['some-customer', 'some-customer']);
+  expect(details[0]).toEqual({ code: 'FORBIDDEN', denied: [{ path: 'accessLog', code: 'FORBIDDEN', reason: 'ACCESS_LOG_NOT_ALLOWED' }] });
+  expect(details[1]).toMatchObject({ repeated: 299 });
+});

@@ -49,8 +49,22 @@ interface LogRow {
 
 const ROWS_PER_FETCH = 100;
 
+/**
+ * Orders the entries within one record. A record lists its customers in the
+ * order the response had them — real-id order for staff views — so a reader
+ * who sees customers as pseudonyms gets them in an order of its own instead:
+ * a page in real-id order would pair each pseudonym with a real id by position.
+ */
+export type WithinRecordOrder = (subjectId: string) => string;
+
 /** Up to `limit` entries strictly after `after` (in newest-first order). */
-export async function readAccessLog(db: Knex, filter: AccessLogFilter, limit: number, after?: AccessPosition): Promise<AccessEntry[]> {
+export async function readAccessLog(
+  db: Knex,
+  filter: AccessLogFilter,
+  limit: number,
+  after?: AccessPosition,
+  orderWithin?: WithinRecordOrder,
+): Promise<AccessEntry[]> {
   const entries: AccessEntry[] = [];
   let beforeSeq = after ? BigInt(after.seq) + 1n : null;
   for (;;) {
@@ -59,7 +73,7 @@ export async function readAccessLog(db: Knex, filter: AccessLogFilter, limit: nu
     applyFilter(query, filter);
     const rows: LogRow[] = await query;
     for (const row of rows) {
-      for (const entry of expand(row, filter.subjectId)) {
+      for (const entry of expand(row, filter.subjectId, orderWithin)) {
         if (after && entry.seq === after.seq && entry.index <= after.index) continue;
         entries.push(entry);
         if (entries.length >= limit) return entries;
@@ -81,7 +95,7 @@ function applyFilter(query: Knex.QueryBuilder, f: AccessLogFilter): void {
   if (f.to) query.where('at', '<', f.to);
 }
 
-function expand(row: LogRow, onlySubject: string | undefined): AccessEntry[] {
+function expand(row: LogRow, onlySubject: string | undefined, orderWithin: WithinRecordOrder | undefined): AccessEntry[] {
   const base = {
     seq: String(row.seq),
     at: new Date(row.at),
@@ -94,13 +108,20 @@ function expand(row: LogRow, onlySubject: string | undefined): AccessEntry[] {
     detail: row.detail ?? {},
   };
   if (row.outcome !== 'READ') return [{ ...base, index: 0, outcome: row.outcome, subjectId: null, fields: [] }];
-  const out: AccessEntry[] = [];
+  const out: Array<Omit<AccessEntry, 'index'>> = [];
   for (const group of row.accesses) {
     const fields = Object.entries(group.fields).map(([field, action]) => ({ field, action }));
-    for (const subjectId of group.subjects) out.push({ ...base, index: out.length, outcome: 'READ', subjectId, fields });
+    for (const subjectId of group.subjects) out.push({ ...base, outcome: 'READ', subjectId, fields });
   }
-  for (const subjectId of uuidArray(row.excluded_ids)) out.push({ ...base, index: out.length, outcome: 'EXCLUDED', subjectId, fields: [] });
-  return onlySubject ? out.filter((e) => e.subjectId === onlySubject) : out;
+  for (const subjectId of uuidArray(row.excluded_ids)) out.push({ ...base, outcome: 'EXCLUDED', subjectId, fields: [] });
+  // A read that returned nobody (a log query that found nothing) is still an entry.
+  if (out.length === 0) out.push({ ...base, outcome: 'READ', subjectId: null, fields: [] });
+  if (orderWithin) {
+    const keys = new Map(out.map((e) => [e, orderWithin(e.subjectId ?? '')]));
+    out.sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : keys.get(a)! > keys.get(b)! ? 1 : 0));
+  }
+  const indexed = out.map((e, index) => ({ ...e, index }));
+  return onlySubject ? indexed.filter((e) => e.subjectId === onlySubject) : indexed;
 }
 
 // node-postgres returns uuid[] as an array; PGlite may hand back the text form.

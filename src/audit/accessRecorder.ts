@@ -39,7 +39,7 @@ export class AccessRecorder {
    * which staff member did, are personal data too. The customers whose
    * entries were returned are noted as field uses of `Query.accessLog`.
    */
-  readonly logReads: Array<{ filter: Record<string, string>; entries: number }> = [];
+  readonly logReads: Array<{ filter: Record<string, string | boolean>; entries: number }> = [];
 
   fieldUse(coordinate: string, decisions: readonly [Decision, Decision]): FieldUse {
     const use = new FieldUse(coordinate, decisions);

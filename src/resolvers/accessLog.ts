@@ -1,8 +1,10 @@
 // Reading the access log: the officer's full view, the auditor's view with
 // customers pseudonymized, and a customer's own history.
 
-import { readAccessLog, type AccessEntry, type AccessLogFilter } from '../audit/accessLogReader';
+import { createHmac } from 'node:crypto';
+import { readAccessLog, type AccessEntry, type AccessLogFilter, type WithinRecordOrder } from '../audit/accessLogReader';
 import { pseudonymize } from '../masking';
+import { orderKeyFor } from '../plan/recipientOrder';
 import type { CustomerRow } from '../data/customerQueries';
 import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
@@ -28,8 +30,10 @@ interface AccessLogArgs extends PageArgs {
 
 /** How entries are shown to this caller. */
 interface Presentation {
+  /** The auditor's: customers as pseudonyms, in an order of the auditor's own within each record. */
   pseudonymKey?: Uint8Array;
-  hidePrincipal?: boolean;
+  /** A customer reading their own history: which application, role and purpose, not which employee, nor the details of others' requests. */
+  forCustomer?: boolean;
 }
 
 export const accessLogResolvers = {
@@ -57,7 +61,7 @@ export const accessLogResolvers = {
       // Staff members' identities are their own personal data: a customer
       // learns which application, role and purpose, not which employee.
       // Recorded as the classified field Customer.accessHistory by the field guard.
-      return (await page(ctx, { subjectId: customer.id }, args, { hidePrincipal: ctx.caller.role === 'CUSTOMER' })).connection;
+      return (await page(ctx, { subjectId: customer.id }, args, { forCustomer: ctx.caller.role === 'CUSTOMER' })).connection;
     },
   },
 };
@@ -71,12 +75,19 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
     if (!match) throw badUserInput('after is not a cursor this server issued to this caller for this list');
     after = { seq: match[1], index: Number(match[2]) };
   }
-  const entries = await readAccessLog(ctx.db, filter, first + 1, after);
+  const orderWithin = how.pseudonymKey ? keyedOrder(how.pseudonymKey) : undefined;
+  const entries = await readAccessLog(ctx.db, filter, first + 1, after, orderWithin);
   const shown = entries.slice(0, first);
   return {
     entries: shown,
     connection: connection(shown, entries.length > first, (e) => ctx.cursors.encode('accessLog', `${e.seq}:${e.index}`), (e) => present(e, how)),
   };
+}
+
+/** The auditor's order within a record: an HMAC of the id under a key of its own. */
+function keyedOrder(pseudonymKey: Uint8Array): WithinRecordOrder {
+  const key = orderKeyFor(pseudonymKey);
+  return (id) => createHmac('sha256', key).update(id).digest('hex');
 }
 
 const LOG_READ_CLEAR: Decision = { action: 'CLEAR', strategy: null, reason: 'PERSONAL_DATA_VIEW' };
@@ -90,9 +101,13 @@ function noteLogRead(ctx: PrivqlContext, filter: AccessLogFilter, entries: reado
   const subjects = new Set(entries.flatMap((e) => (e.subjectId ? [e.subjectId] : [])));
   if (filter.subjectId) subjects.add(filter.subjectId);
   for (const subject of subjects) use.note(0, subject);
-  const asked = Object.fromEntries(
-    Object.entries(filter).flatMap(([k, v]) => (v === undefined ? [] : [[k, v instanceof Date ? v.toISOString() : String(v)]])),
+  // The customer asked about is in the record's subjects; written here too it
+  // would reach whoever reads this record (the auditor, other customers) in clear.
+  const { subjectId, ...rest } = filter;
+  const asked: Record<string, string | boolean> = Object.fromEntries(
+    Object.entries(rest).flatMap(([k, v]) => (v === undefined ? [] : [[k, v instanceof Date ? v.toISOString() : String(v)]])),
   );
+  if (subjectId) asked.oneCustomer = true;
   ctx.recorder.logReads.push({ filter: asked, entries: entries.length });
 }
 
@@ -103,15 +118,22 @@ function present(e: AccessEntry, how: Presentation) {
     at: e.at.toISOString(),
     requestId: e.requestId,
     app: e.app,
-    principal: how.hidePrincipal ? null : e.role === 'CUSTOMER' ? hide(e.principal) : e.principal,
+    principal: how.forCustomer ? null : e.role === 'CUSTOMER' ? hide(e.principal) : e.principal,
     role: e.role,
     purpose: e.purpose,
     view: e.view,
     outcome: e.outcome,
     subjectId: hide(e.subjectId),
     fields: e.fields,
-    detail: Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : null,
+    detail: how.forCustomer || Object.keys(e.detail).length === 0 ? null : hideIds(JSON.stringify(e.detail), hide),
   };
+}
+
+// Whatever a record's detail holds (refusals, checkpoints, log queries), a
+// customer id in it reaches the auditor only as that auditor's pseudonym.
+const ANY_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+function hideIds(detail: string, hide: (id: string) => string | null): string {
+  return detail.replace(ANY_UUID, (id) => hide(id) ?? id);
 }
 
 function time(value: string | null | undefined, name: string): Date | undefined {

@@ -6,12 +6,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AccessLog } from '../audit/accessLogWriter';
+import type { DenialAggregator } from '../audit/denialAggregator';
 import type { PrivqlContext } from './context';
 import { explainWithheld } from '../plan/explain';
 import { showsValue } from '../policy/decide';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
+  /** Requests that were only refused are recorded through it, once per caller and refusal per window. */
+  denials?: DenialAggregator;
   onWriteFailure?: (err: unknown) => void;
 }
 
@@ -28,19 +31,18 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           const result = response.body.singleResult;
           const { recorder, privacy, caller } = ctx;
           for (const error of result.errors ?? []) recordRefusal(ctx, error);
-          if (!recorder.isEmpty) {
+          // Every answer names its request, so a client (or an officer) can find its record.
+          result.extensions = { ...result.extensions, requestId: ctx.requestId };
+          const at = { requestId: ctx.requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
+          const onlyRefused = !recorder.hasReads && recorder.exclusions.length === 0 && recorder.denied.length > 0;
+          if (onlyRefused && options.denials) {
+            // A refusal costs the caller nothing: repeats are counted, not written one by one.
+            const { denied } = recorder;
+            const key = JSON.stringify([at.app, at.principal, at.role, at.purpose, denied]);
+            await options.denials.record({ key, ctx: at, detail: { code: denied[0].code, denied } }).catch((err) => options.onWriteFailure?.(err));
+          } else if (!recorder.isEmpty) {
             try {
-              await options.accessLog.writeRequest(
-                {
-                  requestId: ctx.requestId,
-                  app: caller.app,
-                  principal: caller.sub,
-                  role: caller.role,
-                  purpose: caller.purpose,
-                  view: caller.view?.name ?? null,
-                },
-                recorder,
-              );
+              await options.accessLog.writeRequest(at, recorder);
             } catch (err) {
               options.onWriteFailure?.(err);
               // A refusal that cannot be logged is still a refusal; data is not.
@@ -55,7 +57,6 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           const { view, purpose } = privacy.context;
           result.extensions = {
             ...result.extensions,
-            requestId: ctx.requestId,
             privacy: {
               view: view.name,
               purpose,

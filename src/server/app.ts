@@ -103,7 +103,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       // Responses are per caller and never cacheable; the plugin would also
       // hook every field of every row.
       ApolloServerPluginCacheControlDisabled(),
-      accessLogPlugin({ accessLog, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+      accessLogPlugin({ accessLog, denials, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
       ...bounds.plugins,
       noStorePlugin,
     ],

@@ -27,6 +27,18 @@ export function requireHost(req: Request, res: Response, next: NextFunction) {
     refuse(res, 400, 'an HTTP/1.1 request needs a Host header', 'HOST_MISSING');
     return;
   }
+  // Node keeps the first of several Host headers, and an absolute-form target
+  // (POST http://evil.example/…) names a host of its own that HTTP says wins
+  // over Host: either way the Host check would judge a name other than the one
+  // the request is for. RFC 9112 answers both with 400.
+  if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'host').length > 1) {
+    refuse(res, 400, 'a request must carry one Host header', 'HOST_AMBIGUOUS');
+    return;
+  }
+  if (!req.originalUrl.startsWith('/')) {
+    refuse(res, 400, 'the request target must be a path', 'HOST_AMBIGUOUS');
+    return;
+  }
   next();
 }
 

@@ -134,6 +134,8 @@ const http: HostileCase[] = [
   ['a space inside a header name', 'POST /graphql HTTP/1.1\r\nHost: localhost\r\nX Purpose: CUSTOMER_SERVICE\r\nContent-Length: 2\r\n\r\n{}'],
   ['a garbage request line', 'FETCH ALL THE CUSTOMERS\r\n\r\n'],
   ['HTTP/1.1 without a Host header', 'POST /graphql HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}'],
+  ['an absolute-form target naming another host', 'POST http://evil.example/demo/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 18\r\nConnection: close\r\n\r\n{"role":"OFFICER"}'],
+  ['two Host headers', 'POST /graphql HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nContent-Length: 2\r\n\r\n{}'],
 ].map(([name, bytes]) => ({ name: `HTTP: ${name}`, status: 400, code: 'BAD_REQUEST', request: () => ({ socket: Buffer.from(bytes!, 'latin1') }) }));
 
 const hugeHeader: HostileCase = {
