@@ -96,6 +96,9 @@ async function main(): Promise<void> {
     JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl',
     PRIVQL_PSEUDONYM_SECRET: process.env.PRIVQL_PSEUDONYM_SECRET ?? 'privql-bench-pseudonym-secret-0123456789-abc',
     PRIVQL_DEMO: '0',
+    // One principal per role sends thousands of requests a minute here: the
+    // benchmark measures the data path, not the rate limit.
+    PRIVQL_RATE_LIMIT_PRINCIPAL: process.env.PRIVQL_RATE_LIMIT_PRINCIPAL ?? '100000000',
   };
   const config = loadConfig(env);
   const schema = config.databaseUrl ? `privql_bench_${process.pid}` : undefined;

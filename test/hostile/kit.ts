@@ -116,16 +116,25 @@ function overHttp(url: URL, r: RawRequest): Promise<Omit<RawResponse, 'body'>> {
 function overSocket(url: URL, bytes: Buffer): Promise<Omit<RawResponse, 'body'>> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+    let received = Buffer.alloc(0);
+    const finish = () => {
+      socket.destroy();
+      const text = received.toString('utf8');
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
       resolve({ status, headers: {}, text: rest.join('\r\n\r\n') });
+    };
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      // Done once the first response is complete. Half-closing our side
+      // instead would let Node close the connection before a slow answer.
+      const end = received.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(received.subarray(0, Math.max(end, 0)).toString('latin1'));
+      if (end >= 0 && length && received.length >= end + 4 + Number(length[1])) finish();
     });
-    socket.end(bytes);
+    socket.on('error', reject);
+    socket.on('close', () => finish());
+    socket.write(bytes);
   });
 }
