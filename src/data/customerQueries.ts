@@ -66,13 +66,23 @@ export interface CustomerRow {
 }
 
 /**
- * The sort key of `column` under an order. A keyed order is HMAC-SHA-256 of
- * the id written out with the built-in sha256() (PostgreSQL 11+, PGlite
- * alike), so no extension is needed and the result equals Node's createHmac.
+ * The sort key of `column` under an order: the id itself, or SHA-256 of the
+ * order key and the id with the built-in sha256() (PostgreSQL 11+, PGlite
+ * alike: no extension needed).
  */
 export function sortKeyExpression(db: Knex, order: RecipientOrder, column: string): Knex.Raw {
   if (order.kind === 'id') return db.raw('??', [column]);
-  return db.raw(`sha256(?::bytea || sha256(?::bytea || convert_to(??::text, 'UTF8')))`, [order.outerPad, order.innerPad, column]);
+  return db.raw(`sha256(?::bytea || convert_to(??::text, 'UTF8'))`, [order.key, column]);
+}
+
+/** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
+function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery): void {
+  if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf));
+  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
+    const value = q.filter?.[field];
+    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
+  }
+  if (q.ids) query.whereIn('c.id', q.ids as string[]);
 }
 
 function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
@@ -90,20 +100,24 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
   }
   if (q.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
-  const sortKey = sortKeyExpression(db, q.order, 'c.id');
-  if (q.order.kind === 'keyed') select.push(db.raw(`encode(?, 'hex') AS "__sortKey"`, [sortKey]));
-
-  const query = db.select(select).from('customers as c').orderBy(sortKey as never).limit(q.limit);
-  if (q.excludeOptedOutOf) {
-    query.whereNotExists(optedOut(db, q.excludeOptedOutOf));
+  let query: Knex.QueryBuilder;
+  if (q.order.kind === 'keyed') {
+    // Every row is hashed on every page, so the page is chosen on narrow
+    // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
+    // from writing the hash out again in WHERE and ORDER BY); only the page's
+    // rows are then joined back for their columns.
+    const sortKey = sortKeyExpression(db, q.order, 'c.id');
+    const keys = db.select('c.id', db.raw('? AS "__sortKey"', [sortKey])).from('customers as c').offset(0);
+    scopeRows(db, keys, q);
+    const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(q.limit);
+    if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [q.after]));
+    select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
+    query = db.select(select).from(page.as('p')).join('customers as c', 'c.id', 'p.id').orderBy('p.__sortKey');
+  } else {
+    query = db.select(select).from('customers as c').orderBy('c.id').limit(q.limit);
+    scopeRows(db, query, q);
+    if (q.after) query.andWhere('c.id', '>', q.after);
   }
-  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
-    const value = q.filter?.[field];
-    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
-  }
-  if (q.ids) query.whereIn('c.id', q.ids as string[]);
-  if (q.after) query.andWhere(afterPosition(db, q.order, 'c.id', q.after));
-
   const rows: Array<Record<string, unknown>> = await query;
   return rows.map((row) => {
     const subject: Subject = {

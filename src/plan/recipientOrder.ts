@@ -9,15 +9,19 @@
 // it is handed to the database as a query parameter, and knowing it must not
 // be enough to reverse a pseudonym.
 
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export type RecipientOrder =
   | { kind: 'id' }
-  /** HMAC-SHA-256 of the id under the order key, as its two keyed pads (RFC 2104), for SQL. */
-  | { kind: 'keyed'; innerPad: Buffer; outerPad: Buffer };
+  /**
+   * Rows sorted by SHA-256(key ‖ id). A secret-prefix hash is a sound keyed
+   * function here where it would not be a MAC: ids have a fixed length (no
+   * length extension), and the value is never shown, only sorted by. One
+   * hash per row instead of HMAC's two matters: every page hashes every row.
+   */
+  | { kind: 'keyed'; key: Buffer };
 
 const ORDER_LABEL = 'privql/recipient-order/v1';
-const BLOCK = 64;
 
 export const ID_ORDER: RecipientOrder = { kind: 'id' };
 
@@ -26,9 +30,7 @@ export function orderKeyFor(pseudonymKey: Uint8Array): Buffer {
 }
 
 export function keyedOrder(orderKey: Uint8Array): RecipientOrder {
-  const k = Buffer.alloc(BLOCK);
-  (orderKey.length > BLOCK ? createHash('sha256').update(orderKey).digest() : Buffer.from(orderKey)).copy(k);
-  return { kind: 'keyed', innerPad: Buffer.from(k.map((b) => b ^ 0x36)), outerPad: Buffer.from(k.map((b) => b ^ 0x5c)) };
+  return { kind: 'keyed', key: Buffer.from(orderKey) };
 }
 
 // A position is the last row's sort key: a uuid for id order, 64 hex digits
