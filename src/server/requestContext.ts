@@ -36,7 +36,8 @@ export interface ContextRequest {
 }
 
 export function contextFactory(deps: ContextDeps) {
-  return async ({ req }: { req: ContextRequest }): Promise<PrivqlContext> => {
+  /** `verification`: the bearer token already verified in front of this (the rate limits), not to be checked twice. */
+  return async ({ req, verification }: { req: ContextRequest; verification?: Promise<TokenClaims> }): Promise<PrivqlContext> => {
     const requestId = randomUUID();
     const purposeHeader = header(req.headers['x-purpose']);
     const address = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
@@ -44,7 +45,7 @@ export function contextFactory(deps: ContextDeps) {
       await logRefusal(deps.denials, { requestId, claims, purposeHeader, address }, err);
       throw err;
     };
-    const claims = await authenticate(deps, req.headers.authorization).catch((err) => refused(err));
+    const claims = await (verification ?? authenticate(deps, req.headers.authorization)).catch((err) => refused(err));
     const caller = await authorize(deps, claims, purposeHeader).catch((err) => refused(err, claims));
     const recorder = new AccessRecorder();
     const pseudonymKey = deps.pseudonymKeyFor(caller.app);

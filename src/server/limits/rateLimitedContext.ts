@@ -26,13 +26,15 @@ export interface RateLimitedContextDeps {
 }
 
 export function rateLimitedContext<A extends { req: Request }>(
-  contextOf: (args: A) => Promise<PrivqlContext>,
+  contextOf: (args: A & { verification: Promise<TokenClaims> }) => Promise<PrivqlContext>,
   deps: RateLimitedContextDeps,
 ): (args: A) => Promise<PrivqlContext> {
   return async (args) => {
     // Keyed by network, like the log's denial records: a caller can pick any address of its /24 or /64.
     const source = addressSource(args.req.ip ?? args.req.socket.remoteAddress);
-    const claims = await authenticate(deps.sources, args.req.headers.authorization).catch(() => null);
+    // Verified once: the context factory is handed this result rather than checking the signature again.
+    const verification = authenticate(deps.sources, args.req.headers.authorization);
+    const claims = await verification.catch(() => null);
     if (claims) {
       const refused = await deps.rateLimits.takePrincipal(claims.app, claims.sub);
       if (refused) {
@@ -44,7 +46,7 @@ export function rateLimitedContext<A extends { req: Request }>(
       if (blockedFor !== null) throw rateLimited('UNAUTHENTICATED_RATE_LIMIT', blockedFor);
     }
     try {
-      return await contextOf(args);
+      return await contextOf({ ...args, verification });
     } catch (err) {
       // The refusal itself was logged by the context factory; the log says once when the address is cut off.
       if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED' && (await deps.rateLimits.noteUnauthenticated(source))) {

@@ -18,7 +18,7 @@ export type RateLimitReason = 'PRINCIPAL_RATE_LIMIT' | 'UNAUTHENTICATED_RATE_LIM
 
 const MESSAGES: Record<RateLimitReason, string> = {
   PRINCIPAL_RATE_LIMIT: 'too many requests from this principal: wait for the time in Retry-After',
-  UNAUTHENTICATED_RATE_LIMIT: 'too many requests without a valid token from this address: wait for the time in Retry-After',
+  UNAUTHENTICATED_RATE_LIMIT: 'too many requests without a valid token from this network: wait for the time in Retry-After',
 };
 
 /** A refusal by a rate limit; `firstInWindow` when it is the first of its window for this key. */
