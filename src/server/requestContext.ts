@@ -82,7 +82,7 @@ async function logRefusal(
   // A verified caller is named by the record's own columns; an unverified one
   // only by the network it came from (its claims are not to be trusted).
   if (at.claims) {
-    const key = JSON.stringify([ctx.app, ctx.principal, ctx.role, ctx.purpose, at.purposeHeader ?? null, code, reason ?? null]);
+    const key = JSON.stringify([ctx.app, ctx.principal, ctx.role, at.purposeHeader ?? null, code, reason ?? null]);
     await denials.record({ key, ctx, detail }).catch(() => undefined);
   } else {
     const source = addressSource(at.address);
