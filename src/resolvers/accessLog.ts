@@ -1,10 +1,9 @@
 // Reading the access log: the officer's full view, the auditor's view with
 // customers pseudonymized, and a customer's own history.
 
-import { createHmac } from 'node:crypto';
 import { readAccessLog, type AccessEntry, type AccessLogFilter, type WithinRecordOrder } from '../audit/accessLogReader';
 import { pseudonymize } from '../masking';
-import { orderKeyFor } from '../plan/recipientOrder';
+import { keyedOrder, orderKeyFor, sortKeyOf } from '../plan/recipientOrder';
 import type { CustomerRow } from '../data/customerQueries';
 import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
@@ -75,7 +74,7 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
     if (!match) throw badUserInput('after is not a cursor this server issued to this caller for this list');
     after = { seq: match[1], index: Number(match[2]) };
   }
-  const orderWithin = how.pseudonymKey ? keyedOrder(how.pseudonymKey) : undefined;
+  const orderWithin = how.pseudonymKey ? auditorOrder(how.pseudonymKey) : undefined;
   const entries = await readAccessLog(ctx.db, filter, first + 1, after, orderWithin);
   const shown = entries.slice(0, first);
   return {
@@ -84,10 +83,10 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
   };
 }
 
-/** The auditor's order within a record: an HMAC of the id under a key of its own. */
-function keyedOrder(pseudonymKey: Uint8Array): WithinRecordOrder {
-  const key = orderKeyFor(pseudonymKey);
-  return (id) => createHmac('sha256', key).update(id).digest('hex');
+/** The auditor's order within a record: the same private order its application would get customers in. */
+function auditorOrder(pseudonymKey: Uint8Array): WithinRecordOrder {
+  const order = keyedOrder(orderKeyFor(pseudonymKey));
+  return (id) => sortKeyOf(order, id);
 }
 
 const LOG_READ_CLEAR: Decision = { action: 'CLEAR', strategy: null, reason: 'PERSONAL_DATA_VIEW' };
