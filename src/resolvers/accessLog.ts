@@ -124,15 +124,15 @@ function present(e: AccessEntry, how: Presentation) {
     outcome: e.outcome,
     subjectId: hide(e.subjectId),
     fields: e.fields,
-    detail: how.forCustomer || Object.keys(e.detail).length === 0 ? null : hideIds(JSON.stringify(e.detail), hide),
+    detail: how.forCustomer || Object.keys(e.detail).length === 0 ? null : hideIds(JSON.stringify(e.detail), how.pseudonymKey),
   };
 }
 
 // Whatever a record's detail holds (refusals, checkpoints, log queries), a
 // customer id in it reaches the auditor only as that auditor's pseudonym.
 const ANY_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-function hideIds(detail: string, hide: (id: string) => string | null): string {
-  return detail.replace(ANY_UUID, (id) => hide(id) ?? id);
+function hideIds(detail: string, pseudonymKey: Uint8Array | undefined): string {
+  return pseudonymKey ? detail.replace(ANY_UUID, (id) => pseudonymize(pseudonymKey, id)) : detail;
 }
 
 function time(value: string | null | undefined, name: string): Date | undefined {
