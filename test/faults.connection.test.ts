@@ -11,13 +11,10 @@
 
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy';
 import { connectAdmin, type PgAdmin } from './support/pgAdmin';
+import { describeOnServer } from './support/onServer';
 import { startHarness, type GraphQLResponse, type Harness } from './support/harness';
 
-const onServer = Boolean(process.env.DATABASE_URL);
-
-if (!onServer) {
-  test.skip('needs a PostgreSQL server (DATABASE_URL): the embedded PGlite has no connection to lose', () => undefined);
-} else {
+describeOnServer('the database going away under a running server (needs a PostgreSQL server: PGlite has no connection to lose)', () => {
   let proxy: TcpProxy;
   let h: Harness;
   let admin: PgAdmin;
@@ -166,4 +163,4 @@ if (!onServer) {
     expect(outcomes.slice(-12)).toEqual(Array(12).fill('served'));
     await expectWorking();
   });
-}
+});

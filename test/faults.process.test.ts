@@ -8,16 +8,14 @@
 import net from 'node:net';
 import { compileCli, type CompiledCli } from './support/compiledCli';
 import { connectAdmin, type PgAdmin } from './support/pgAdmin';
+import { describeOnServer } from './support/onServer';
 import { startHarness, TEST_SECRET, PURPOSE_OF, type Harness } from './support/harness';
 import { freePort, runNode, schemaUrl, startChildServer, type ChildServer, type Exit } from '../bench/support/childServer';
 
-const onServer = Boolean(process.env.DATABASE_URL);
 const STACK_LINE = /^\s+at .+[(:]\d+|\.ts:\d+/m;
 const QUERY = '{ customers(first: 5) { nodes { id name email } } }';
 
-if (!onServer) {
-  test.skip('needs a PostgreSQL server (DATABASE_URL): PGlite has no server to be unreachable', () => undefined);
-} else {
+describeOnServer('the server process and an unreachable database (needs a PostgreSQL server: PGlite has no server to be unreachable)', () => {
   let cli: CompiledCli;
   let h: Harness;
   let admin: PgAdmin;
@@ -204,4 +202,4 @@ if (!onServer) {
       expect(run.stderr()).toMatch(/head/i);
     });
   });
-}
+});

@@ -5,6 +5,7 @@
 // switching triggers off, dropping or replacing objects.
 // Server only: the embedded database has a single user, who owns everything.
 
+import { describeOnServer } from './support/onServer';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { verifyAccessLog } from '../src/audit/chainAudit';
@@ -35,7 +36,7 @@ if (!URL_OF_OWNER) {
 }
 
 // A server has roles; PGlite runs as its single superuser.
-(URL_OF_OWNER ? describe : describe.skip)('on a server: the application role (skipped on PGlite: a single user owns everything)', () => {
+describeOnServer('on a server: the application role (skipped on PGlite: a single user owns everything)', () => {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const role = `privql_app_${suffix}`;
   const schema = `privql_lp_${suffix}`;
