@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Knex } from 'knex';
 import { readCatalog } from '../directives/catalog';
+import { ANONYMITY_POLICY } from '../src/policy/anonymity';
 import { loadConfig } from '../src/config';
 import { dropSchema, migrate, openDatabase } from '../src/data/database';
 import { mintToken } from '../src/auth/token';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const base = makeExecutableSchema({ typeDefs: loadSchemaFiles(), resolvers: [customerResolvers, accessLogResolvers] });
   const servers = {
     on: await startPrivqlServer({ config, db, port: 0 }),
-    off: await startPrivqlServer({ config, db, port: 0, schema: { schema: applyPermissions(base), catalog: readCatalog(base) } }),
+    off: await startPrivqlServer({ config, db, port: 0, schema: { schema: applyPermissions(base), catalog: readCatalog(base, ANONYMITY_POLICY.bandWidths) } }),
     noLog: await startPrivqlServer({ config, db, port: 0, accessLog: { writeRequest: async () => undefined, writeDenied: async () => undefined } }),
   };
   const urls = { on: servers.on.url, off: servers.off.url, noLog: servers.noLog.url };

@@ -25,7 +25,11 @@ export class ClassificationError extends Error {
   }
 }
 
-export function readCatalog(schema: GraphQLSchema): Catalog {
+/**
+ * `bandWidths` (anonymity policy) gives each banded field its width; a
+ * banded field without one is refused by `validateAnonymityPolicy`.
+ */
+export function readCatalog(schema: GraphQLSchema, bandWidths: Readonly<Record<string, number>> = {}): Catalog {
   const fields = new Map<string, FieldPolicy>();
   const customerTypes = new Set<string>();
   const problems: string[] = [];
@@ -50,6 +54,7 @@ export function readCatalog(schema: GraphQLSchema): Catalog {
         continue;
       }
       const policy = toPolicy(coordinate, found[0].c, found[0].args, problems);
+      if (policy && bandWidths[coordinate] !== undefined) policy.bandWidth = bandWidths[coordinate];
       if (policy) {
         checkStrategiesFit(policy, field, problems);
         fields.set(coordinate, policy);

@@ -8,7 +8,7 @@ import { demoAppFor } from '../src/auth/demoApps';
 import { startHarness, PURPOSE_OF, type Harness, type GraphQLResponse } from './support/harness';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Spec { purposes: string[]; mask?: string; anonymize?: string; sensitive?: boolean; of?: Record<string, Spec> }
+interface Spec { purposes: string[]; mask?: string; anonymize?: string; sensitive?: boolean; of?: Record<string, Spec>; width?: number }
 interface Decision { action: 'CLEAR' | 'MASKED' | 'ANONYMIZED' | 'OMITTED'; strategy: string | null }
 
 const [CS, DM, AD, TPD] = ['CUSTOMER_SERVICE', 'DIRECT_MARKETING', 'AUTOMATED_DECISION', 'THIRD_PARTY_DISCLOSURE'];
@@ -21,7 +21,7 @@ const sensitive: Spec = { purposes: [], sensitive: true };
 const ORDER: Record<string, Spec> = {
   id: spec(ALL_BUT_ANON, undefined, 'SUPPRESS'),
   placedAt: spec([CS, DM, AD], 'YEAR', 'YEAR'),
-  amount: spec([CS, DM, AD], 'BAND', 'BAND'),
+  amount: { ...spec([CS, DM, AD], 'BAND', 'BAND'), width: 50 },
   category: spec([CS, DM, AD], undefined, 'KEEP'),
   channel: spec([CS, DM, AD], undefined, 'KEEP'),
 };
@@ -39,8 +39,9 @@ const CUSTOMER: Record<string, Spec> = {
   city: spec([CS, DM, TPD], 'REDACT', 'KEEP'),
   postalCode: spec([CS], 'PREFIX', 'PREFIX'),
   birthDate: spec([CS], 'YEAR', 'YEAR'),
-  age: spec([CS, DM, AD, TPD], 'BAND', 'BAND'),
-  estimatedIncome: spec([AD], 'BAND', 'BAND'),
+  // Band widths are the anonymity policy's, fixed per field.
+  age: { ...spec([CS, DM, AD, TPD], 'BAND', 'BAND'), width: 5 },
+  estimatedIncome: { ...spec([AD], 'BAND', 'BAND'), width: 10_000 },
   shoppingHabits: spec([CS, DM], 'REDACT', 'KEEP'),
   segment: spec(ALL_PURPOSES, undefined, 'KEEP'),
   ethnicity: sensitive,
@@ -80,17 +81,14 @@ function decide(s: Spec, role: string): Decision {
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Lower bound of the power-of-ten bucket: 37 → 30, 62000 → 60000, 866.15 → 800. */
-const band = (x: number) => {
-  const width = Math.abs(x) < 1 ? 1 : 10 ** (String(Math.floor(Math.abs(x))).length - 1);
-  return Math.floor(x / width) * width;
-};
+/** Lower bound of the field's fixed-width band: 37 → 35 (width 5), 62,400 → 60,000 (width 10,000). */
+const band = (x: number, width: number) => Math.floor(x / width) * width;
 const initials = (s: string) => s.normalize('NFC').split(/\s+/).filter(Boolean).map((w) => `${Array.from(w)[0]!.toUpperCase()}.`).join(' ');
 const sameClear = (raw: unknown, v: unknown) =>
   typeof raw === 'string' && /^\d{4}-\d\d-\d\dT/.test(raw) ? typeof v === 'string' && Date.parse(v) === Date.parse(raw) : isDeepStrictEqual(v, raw);
 
 /** Whether `v` has the documented shape of `raw` under decision `d`. */
-function expectedShape(d: Decision, raw: Json, v: Json): boolean {
+function expectedShape(d: Decision, raw: Json, v: Json, width = NaN): boolean {
   if (d.action === 'CLEAR' || d.strategy === 'KEEP') return sameClear(raw, v);
   if (d.action === 'OMITTED') return v === null;
   const s = String(raw);
@@ -103,7 +101,7 @@ function expectedShape(d: Decision, raw: Json, v: Json): boolean {
     case 'REDACT': return Array.isArray(raw) ? Array.isArray(v) && v.length > 0 && v.every((x) => x === '[REDACTED]') : v === '[REDACTED]';
     case 'PREFIX': return matches(`^${esc(chars.slice(0, 2).join(''))}\\*+$`);
     case 'YEAR': return v === s.slice(0, 4);
-    case 'BAND': return v === band(Number(raw));
+    case 'BAND': return v === band(Number(raw), width);
     case 'PSEUDONYM': return matches('^psn_[A-Za-z0-9_-]{16,}$') && !v.includes(s);
     default: return false;
   }
@@ -116,7 +114,7 @@ function mismatches(specs: Record<string, Spec>, role: string, raw: Json, actual
     const d = decide(s, role);
     const [r, a, at] = [raw[field], actual?.[field], `${path}${field}`];
     if (!s.of || d.action === 'OMITTED') {
-      if (!expectedShape(d, r, a)) out.push(`${at}: ${d.action} ${d.strategy ?? ''} of ${JSON.stringify(r)} came back as ${JSON.stringify(a)}`);
+      if (!expectedShape(d, r, a, s.width)) out.push(`${at}: ${d.action} ${d.strategy ?? ''} of ${JSON.stringify(r)} came back as ${JSON.stringify(a)}`);
     } else if (!Array.isArray(r)) {
       out.push(...mismatches(s.of, role, r, a, `${at}.`));
     } else if (!Array.isArray(a) || a.length !== r.length) {

@@ -2,7 +2,7 @@
 // partners). Generalizing ones reuse the masks of the same name so that a
 // `BAND` means the same bucket whether a field is masked or anonymized.
 import type { Anonymizer } from '../policy/vocabulary';
-import { MASK_ACCEPTS, maskValue } from './mask';
+import { MASK_ACCEPTS, maskValue, type MaskOptions } from './mask';
 import { pseudonymize } from './pseudonym';
 import { StrategyTypeError, VALUE_KINDS, describeType, type ValueKind } from './valueKind';
 
@@ -24,6 +24,7 @@ export function anonymizeValue(
   anonymizer: Anonymizer,
   value: unknown,
   pseudonymKey: Uint8Array,
+  options: MaskOptions = {},
 ): unknown {
   if (anonymizer === 'SUPPRESS' || value === null || value === undefined) return null;
   switch (anonymizer) {
@@ -35,7 +36,7 @@ export function anonymizeValue(
     case 'BAND':
     case 'YEAR':
     case 'PREFIX':
-      return maskValue(anonymizer, value);
+      return maskValue(anonymizer, value, options);
     case 'KEEP':
       return value;
     default: {

@@ -1,6 +1,6 @@
 // YEAR and BAND: the generalizing masks, also used as anonymizers.
 import fc from 'fast-check';
-import { bandWidth, maskValue } from './mask';
+import { maskValue } from './mask';
 import { StrategyTypeError } from './valueKind';
 
 describe('maskValue: YEAR', () => {
@@ -24,56 +24,52 @@ describe('maskValue: YEAR', () => {
   });
 });
 
-describe('maskValue: BAND', () => {
+describe('maskValue: BAND (a fixed width per field, from policy)', () => {
   it.each([
-    [37, 30],
-    [54321, 50000],
-    [123456.78, 100000],
-    [7, 7],
-    [0, 0],
-    [-37, -40],
-    [-7, -7],
-    [0.5, 0],
-    [-0.5, -1],
-    [100, 100],
-    [999, 900],
-    [1000, 1000],
-  ])('BAND(%p) = %p', (input, expected) => {
-    expect(maskValue('BAND', input)).toBe(expected);
+    [37, 5, 35],
+    [37, 10, 30],
+    [57200, 10000, 50000],
+    [9, 10, 0],
+    [20, 10, 20],
+    [7, 50, 0],
+    [0, 10, 0],
+    [-37, 10, -40],
+    [-0.5, 1, -1],
+    [41.5, 50, 0],
+    [123456.78, 25000, 100000],
+  ])('BAND(%p, width %p) = %p', (input, width, expected) => {
+    expect(maskValue('BAND', input, { bandWidth: width })).toBe(expected);
+  });
+  it('keeps no small value exact: every value of a band shows the same lower bound', () => {
+    const shown = new Set([1, 5, 9, 9.99].map((x) => maskValue('BAND', x, { bandWidth: 10 })));
+    expect([...shown]).toEqual([0]);
   });
   it('gives an integer for an integer and never -0', () => {
-    expect(Number.isInteger(maskValue('BAND', 54321))).toBe(true);
-    expect(Object.is(maskValue('BAND', -0), 0)).toBe(true);
+    expect(Number.isInteger(maskValue('BAND', 54321, { bandWidth: 10000 }))).toBe(true);
+    expect(Object.is(maskValue('BAND', -0, { bandWidth: 10 }), 0)).toBe(true);
   });
   it('refuses non-finite numbers and numeric strings', () => {
-    expect(() => maskValue('BAND', NaN)).toThrow(/BAND.*non-finite number/);
-    expect(() => maskValue('BAND', Infinity)).toThrow(StrategyTypeError);
-    expect(() => maskValue('BAND', '37')).toThrow(/BAND.*string/);
+    expect(() => maskValue('BAND', NaN, { bandWidth: 10 })).toThrow(/BAND.*non-finite number/);
+    expect(() => maskValue('BAND', Infinity, { bandWidth: 10 })).toThrow(StrategyTypeError);
+    expect(() => maskValue('BAND', '37', { bandWidth: 10 })).toThrow(/BAND.*string/);
   });
-  it('BAND(x) ≤ x < BAND(x) + width, for any double', () => {
+  it.each([undefined, 0, -5, NaN, Infinity])('refuses to band without a positive width (%p) rather than guess one', (width) => {
+    expect(() => maskValue('BAND', 37, { bandWidth: width })).toThrow(/width/);
+  });
+  it('BAND(x) ≤ x < BAND(x) + width, for any double and width', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-        const lower = maskValue('BAND', x) as number;
-        const width = bandWidth(x);
+      fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constantFrom(1, 5, 10, 50, 2500, 10000), (x, width) => {
+        const lower = maskValue('BAND', x, { bandWidth: width }) as number;
         expect(lower).toBeLessThanOrEqual(x);
-        expect(lower + width).toBeGreaterThan(x); // not `x - width`: it rounds near 0
-      }),
-    );
-  });
-  it('width is a power of ten of the magnitude, at least 1', () => {
-    fc.assert(
-      fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (x) => {
-        const width = bandWidth(x);
-        expect(Number.isInteger(Math.log10(width))).toBe(true);
-        expect(width).toBeLessThanOrEqual(Math.max(1, Math.abs(x)));
-        expect(Math.abs(x)).toBeLessThan(width * 10);
+        expect(lower + width).toBeGreaterThan(x);
+        expect(Number.isInteger(Math.round(lower / width) * 1)).toBe(true);
       }),
     );
   });
   it('an Int stays an integer', () => {
     fc.assert(
-      fc.property(fc.integer(), (n) => {
-        expect(Number.isInteger(maskValue('BAND', n))).toBe(true);
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 100000 }), (n, width) => {
+        expect(Number.isInteger(maskValue('BAND', n, { bandWidth: width }))).toBe(true);
       }),
     );
   });

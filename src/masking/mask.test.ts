@@ -72,8 +72,8 @@ describe('maskValue: general contract', () => {
     expect(typeof maskValue('PREFIX', '75011')).toBe('string');
     expect(typeof maskValue('YEAR', '1985-04-12')).toBe('string');
     expect(Array.isArray(maskValue('REDACT', ['x']))).toBe(true);
-    expect(Number.isInteger(maskValue('BAND', 41))).toBe(true);
-    expect(typeof maskValue('BAND', 41.5)).toBe('number');
+    expect(Number.isInteger(maskValue('BAND', 41, { bandWidth: 10 }))).toBe(true);
+    expect(typeof maskValue('BAND', 41.5, { bandWidth: 10 })).toBe('number');
   });
 
   // A string already made of stars (or already redacted) is a fixed point of its

@@ -18,8 +18,13 @@ export const MASK_ACCEPTS: Record<Mask, readonly ValueKind[]> = Object.freeze({
   BAND: ['Int', 'Float'],
 } as const);
 
+export interface MaskOptions {
+  /** BAND only: the band's width, fixed per field by policy (anonymity.bandWidths). */
+  bandWidth?: number;
+}
+
 /** Applies `mask`; null and undefined give null. Throws StrategyTypeError on a wrong type. */
-export function maskValue(mask: Mask, value: unknown): unknown {
+export function maskValue(mask: Mask, value: unknown, options: MaskOptions = {}): unknown {
   if (value === null || value === undefined) return null;
   switch (mask) {
     case 'LAST4':
@@ -35,7 +40,7 @@ export function maskValue(mask: Mask, value: unknown): unknown {
     case 'YEAR':
       return year(value);
     case 'BAND':
-      return band(asNumber(mask, value));
+      return band(asNumber(mask, value), bandWidthOf(options));
     default: {
       const unknownMask: never = mask;
       throw new TypeError(`unknown mask strategy ${JSON.stringify(String(unknownMask))}`);
@@ -43,18 +48,12 @@ export function maskValue(mask: Mask, value: unknown): unknown {
   }
 }
 
-/**
- * Width of the bucket BAND puts `x` in: the power of ten of its magnitude, at
- * least 1 (so 37 → 10, 54321 → 10000, 0.5 → 1).
- */
-export function bandWidth(x: number): number {
-  const magnitude = Math.abs(x);
-  if (!(magnitude >= 1)) return 1;
-  let width = 10 ** Math.floor(Math.log10(magnitude));
-  // log10 is not exact next to powers of ten; fix the off-by-one either way.
-  if (width > magnitude) width /= 10;
-  else if (width * 10 <= magnitude) width *= 10;
-  return width;
+// A band's width is policy, the same for every value of a field: a width
+// that followed the value's magnitude would keep small amounts exact.
+function bandWidthOf(options: MaskOptions): number {
+  const width = options.bandWidth;
+  if (typeof width === 'number' && width > 0 && Number.isFinite(width)) return width;
+  throw new TypeError('BAND needs a positive, finite band width from policy');
 }
 
 function asString(mask: Mask, value: unknown): string {
@@ -135,8 +134,7 @@ function year(value: unknown): string {
 // Floors toward -infinity so the band never exceeds the value; integer widths
 // keep an Int an integer. `+ 0` turns -0 into 0. Below -1e308 the bound would
 // overflow to -Infinity, which GraphQL cannot serialize: clamp to the last double.
-function band(x: number): number {
-  const width = bandWidth(x);
+export function band(x: number, width: number): number {
   let lower = Math.floor(x / width) * width;
   if (lower > x) lower -= width; // the division rounded up past an integer
   return Math.max(lower, -Number.MAX_VALUE) + 0;

@@ -70,16 +70,16 @@ export class RequestPrivacy {
     return which === 0 ? plan.consented : plan.optedOut;
   }
 
-  transform(decision: Decision, value: unknown): unknown {
+  transform(coordinate: string, decision: Decision, value: unknown): unknown {
     switch (decision.action) {
       case 'CLEAR':
         return value;
       case 'OMITTED':
         return null;
       case 'MASKED':
-        return maskValue(decision.strategy as Mask, value);
+        return maskValue(decision.strategy as Mask, value, { bandWidth: this.plan(coordinate).policy.bandWidth });
       case 'ANONYMIZED':
-        return anonymizeValue(decision.strategy as Anonymizer, value, this.pseudonymKey);
+        return anonymizeValue(decision.strategy as Anonymizer, value, this.pseudonymKey, { bandWidth: this.plan(coordinate).policy.bandWidth });
     }
   }
 }

@@ -71,6 +71,8 @@ export interface FieldPolicy {
   mask: Mask | null;
   /** Sensitive fields have no anonymizer: they are never shown anonymized. */
   anonymize: Anonymizer | null;
+  /** Width of BAND for this field, from the anonymity policy; absent when the field is not banded. */
+  bandWidth?: number;
 }
 
 /** Customer opt-outs: true means opted out. */

@@ -11,6 +11,7 @@ import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
 import { customerResolvers } from '../resolvers/customers';
 import { applyPermissions } from '../shield/permissions';
+import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
 import { projectDir } from './webDir';
 
 export interface PrivqlSchema {
@@ -28,7 +29,8 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
     typeDefs: options.typeDefs ?? loadSchemaFiles(),
     resolvers: [customerResolvers, accessLogResolvers],
   });
-  const catalog = readCatalog(base);
+  const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
+  validateAnonymityPolicy(ANONYMITY_POLICY, catalog);
   return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };
 }
 
