@@ -28,6 +28,9 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   access_log: ['SELECT', 'INSERT'],
   // Read by audit:verify when it runs with DATABASE_URL.
   access_log_head: ['SELECT'],
+  // Refreshed by the server when customer data changed; holds no identifiers.
+  anonymous_release: ['SELECT', 'INSERT', 'DELETE'],
+  anonymous_release_meta: ['SELECT', 'UPDATE'],
 };
 
 /**

@@ -6,6 +6,7 @@ import { knex, type Knex } from 'knex';
 import * as crm from './migrations/001_crm';
 import * as accessLog from './migrations/002_access_log';
 import * as protectLogHead from './migrations/003_protect_log_head';
+import * as anonymousRelease from './migrations/004_anonymous_release';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_crm': crm,
   '002_access_log': accessLog,
   '003_protect_log_head': protectLogHead,
+  '004_anonymous_release': anonymousRelease,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
