@@ -31,6 +31,9 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   // Refreshed by the server when customer data changed; holds no identifiers.
   anonymous_release: ['SELECT', 'INSERT', 'DELETE'],
   anonymous_release_meta: ['SELECT', 'UPDATE'],
+  // Analysts' ε spent per day (a conditional upsert) and the exact cells released to them.
+  aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
+  aggregate_released_cells: ['SELECT', 'INSERT'],
 };
 
 /**

@@ -6,7 +6,7 @@ import type { Catalog } from '../../directives/catalog';
 import { AccessRecorder, type FieldUse } from '../audit/accessRecorder';
 import { anonymizeValue, maskValue } from '../masking';
 import type { DecisionContext } from '../policy/decide';
-import type { Decision, Mask, Anonymizer } from '../policy/vocabulary';
+import type { Decision, FieldPolicy, Mask, Anonymizer } from '../policy/vocabulary';
 import { planField, type FieldPlan } from './fieldPlan';
 import { ID_ORDER, keyedOrder, orderKeyFor, type RecipientOrder } from './recipientOrder';
 import type { Subject } from './subject';
@@ -52,6 +52,11 @@ export class RequestPrivacy {
 
   hasField(coordinate: string): boolean {
     return this.catalog.fields.has(coordinate);
+  }
+
+  /** A field's classification, without deciding it for this request (nothing is recorded). */
+  classification(coordinate: string): FieldPolicy | undefined {
+    return this.catalog.fields.get(coordinate);
   }
 
   /** Whether any field of a type is decided differently per customer in this request. */

@@ -30,6 +30,14 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const { recorder, privacy, caller } = ctx;
+          // An aggregate whose log record could not be committed (its resolver
+          // writes it): the whole answer is withheld, as for any other read.
+          if (result.errors?.some((e) => e.extensions?.code === 'AUDIT_UNAVAILABLE')) {
+            response.body.singleResult = { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
+            response.http.status = 503;
+            options.onWriteFailure?.(new Error('aggregate access record not written'));
+            return;
+          }
           for (const error of result.errors ?? []) recordRefusal(ctx, error);
           // Every answer names its request, so a client (or an officer) can find its record.
           result.extensions = { ...result.extensions, requestId: ctx.requestId };

@@ -10,6 +10,7 @@ import { readCatalog, type Catalog } from '../../directives/catalog';
 import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
 import { customerResolvers } from '../resolvers/customers';
+import { customerStatsResolvers, type StatsOptions } from '../resolvers/customerStats';
 import { applyPermissions } from '../shield/permissions';
 import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
 import { projectDir } from './webDir';
@@ -22,12 +23,14 @@ export interface PrivqlSchema {
 export interface SchemaOptions {
   /** SDL to use instead of schema/*.graphql (tests of start-up refusal). */
   typeDefs?: string[];
+  /** customerStats with another policy, clock or noise source (tests only). */
+  stats?: StatsOptions;
 }
 
 export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   const base = makeExecutableSchema({
     typeDefs: options.typeDefs ?? loadSchemaFiles(),
-    resolvers: [customerResolvers, accessLogResolvers],
+    resolvers: [customerResolvers, accessLogResolvers, customerStatsResolvers(options.stats)],
   });
   const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
   validateAnonymityPolicy(ANONYMITY_POLICY, catalog);

@@ -6,7 +6,7 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, deny, shield, type IRules } from 'graphql-shield';
-import { isTheCustomer, looksUpByRealId, readsAccessLog, readsCustomerRecords, readsOthersRecords } from './rules';
+import { isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsCustomerRecords, readsOthersRecords } from './rules';
 
 export const PERMISSIONS: IRules = {
   Query: {
@@ -14,6 +14,7 @@ export const PERMISSIONS: IRules = {
     customer: and(readsCustomerRecords, readsOthersRecords, looksUpByRealId),
     me: and(isTheCustomer, readsCustomerRecords),
     accessLog: readsAccessLog,
+    customerStats: readsAggregates,
   },
   // Customer data is guarded field by field by the privacy plan.
   Customer: allow,
@@ -27,6 +28,10 @@ export const PERMISSIONS: IRules = {
   AccessLogEdge: allow,
   AccessLogEntry: allow,
   FieldAccess: allow,
+  // Reached only through Query.customerStats.
+  CustomerStats: allow,
+  StatGroup: allow,
+  StatValue: allow,
 };
 
 export function applyPermissions(schema: GraphQLSchema, rules: IRules = PERMISSIONS): GraphQLSchema {

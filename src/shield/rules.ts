@@ -6,6 +6,7 @@ import { rule } from 'graphql-shield';
 import type { PrivqlContext } from '../server/context';
 import { forbidden } from '../server/errors';
 import { viewReadsRecords } from '../policy/roles';
+import { mayReadAggregates, notAllowed } from '../resolvers/customerStats';
 
 /** The request names a purpose whose view reads customer records. */
 export const readsCustomerRecords = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
@@ -38,4 +39,10 @@ export const readsAccessLog = rule({ cache: 'contextual' })((_parent, _args, ctx
   const { role, purpose } = ctx.caller;
   if ((role === 'OFFICER' && purpose === 'PRIVACY_ADMINISTRATION') || (role === 'AUDITOR' && purpose === 'SECURITY_REVIEW')) return true;
   return forbidden('the access log is for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'ACCESS_LOG_NOT_ALLOWED');
+});
+
+/** Aggregates are for analysts (ANALYTICS) and the privacy officer (PRIVACY_ADMINISTRATION). */
+export const readsAggregates = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (!ctx.caller.purpose || !ctx.caller.view) return forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
+  return mayReadAggregates(ctx.caller) ? true : notAllowed();
 });

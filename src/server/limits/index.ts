@@ -11,6 +11,7 @@ import type { RequestLimits } from '../../config';
 import type { Database } from '../../data/database';
 import { MAX_LOG_PAGE } from '../../resolvers/accessLog';
 import { MAX_PAGE_SIZE } from '../../resolvers/customers';
+import { MAX_DIMENSIONS } from '../../analytics/dimensions';
 import type { PrivqlContext } from '../context';
 import { armorProtections } from './armor';
 import { RequestDeadlines } from './deadline';
@@ -32,7 +33,10 @@ export { trustProxy } from './httpBounds';
 export const LIST_SIZES: ListSizes = {
   maxPage: { 'Query.customers': MAX_PAGE_SIZE, 'Query.accessLog': MAX_LOG_PAGE, 'Customer.accessHistory': MAX_LOG_PAGE },
   defaultMaxPage: 500,
-  estimates: { 'Customer.orders': 10, 'AccessLogEntry.fields': 20 },
+  // customerStats: groups are at most the product of its dimensions' values
+  // (32 cities x 10 age bands x 5 segments = 1,600 on the seed data); a
+  // group lists one value per dimension, at most MAX_DIMENSIONS.
+  estimates: { 'Customer.orders': 10, 'AccessLogEntry.fields': 20, 'CustomerStats.groups': 2000, 'StatGroup.values': MAX_DIMENSIONS },
   defaultEstimate: 100,
 };
 

@@ -1,0 +1,56 @@
+// The noisy answer: how ε is split and what each quantity's sensitivity is,
+// then Laplace noise on every group. Pure.
+//
+// Neighbouring data sets differ by one customer (added or removed). Groups
+// without ORDER_CATEGORY are disjoint, so one customer changes one group:
+// the count by 1, the income sum by at most max|incomeBounds|, the order sum
+// by at most max|orderAmountBounds| (each customer's order total is clamped
+// to the bounds in SQL). With ORDER_CATEGORY a customer counts in at most
+// NOISY_CATEGORIES_PER_CUSTOMER groups (SQL keeps their largest), so every
+// sensitivity is multiplied by that. ε is split evenly over the quantities
+// released (count always; income sum for AVG_INCOME; one order sum for both
+// order measures), so the answer as a whole is ε-DP by sequential
+// composition; averages are noisy sum / noisy count (post-processing).
+
+import type { AggregatePolicy } from '../policy/anonymity';
+import { quantitiesFor, type Quantity, type StatMeasure } from './dimensions';
+import { laplace, type Uniform } from './laplace';
+import { NOISY_CATEGORIES_PER_CUSTOMER, type StatCell } from './statsQuery';
+
+export interface NoisePlan {
+  /** Laplace scale b = sensitivity / ε-share, per quantity. */
+  scales: Partial<Record<Quantity, number>>;
+  /** For the answer's `noise` field and the log. */
+  description: string;
+}
+
+export function noisePlan(epsilon: number, measures: readonly StatMeasure[], byCategory: boolean, policy: AggregatePolicy): NoisePlan {
+  const quantities = quantitiesFor(measures);
+  const share = epsilon / quantities.length;
+  const groupsPerCustomer = byCategory ? NOISY_CATEGORIES_PER_CUSTOMER : 1;
+  const bound = ([low, high]: readonly [number, number]) => Math.max(Math.abs(low), Math.abs(high));
+  const sensitivity: Record<Quantity, number> = {
+    count: groupsPerCustomer,
+    incomeSum: groupsPerCustomer * bound(policy.incomeBounds),
+    orderSum: groupsPerCustomer * bound(policy.orderAmountBounds),
+  };
+  const scales = Object.fromEntries(quantities.map((q) => [q, sensitivity[q] / share]));
+  const parts = quantities.map((q) => `${q} Laplace b=${round(scales[q]!, 4)} (sensitivity ${sensitivity[q]}, ε ${round(share, 6)})`);
+  return {
+    scales,
+    description: `differential privacy, ε=${epsilon}: ${parts.join('; ')}${byCategory ? `; each customer in at most ${groupsPerCustomer} order categories` : ''}; groups with a noisy count below k withheld`,
+  };
+}
+
+/** Each cell with noise added to every quantity the plan names. */
+export function addNoise(cells: readonly StatCell[], plan: NoisePlan, uniform: Uniform): StatCell[] {
+  const noisy = (value: number, q: Quantity) => (plan.scales[q] ? value + laplace(plan.scales[q]!, uniform) : value);
+  return cells.map((cell) => ({
+    values: cell.values,
+    count: noisy(cell.count, 'count'),
+    incomeSum: noisy(cell.incomeSum, 'incomeSum'),
+    orderSum: noisy(cell.orderSum, 'orderSum'),
+  }));
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
