@@ -6,7 +6,8 @@
 // - log off: privacy on, but an access log that writes nothing.
 // Latency is measured one request at a time (service time, no queueing),
 // throughput with autocannon in a child process. It prints figures and
-// ratios and asserts nothing. With DATABASE_URL it works in a schema of its
+// ratios and asserts nothing. At the end, customerStats against the bare
+// SQL GROUP BY (bench/stats.ts). With DATABASE_URL it works in a schema of its
 // own on that server and drops it afterwards.
 
 import { execFile } from 'node:child_process';
@@ -25,6 +26,7 @@ import { startPrivqlServer } from '../src/server/app';
 import { loadSchemaFiles } from '../src/server/schema';
 import { applyPermissions } from '../src/shield/permissions';
 import { seedDatabase } from '../seeds/seed';
+import { benchStats, printStats } from './stats';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
 import type { Role } from '../src/policy/vocabulary';
 
@@ -134,6 +136,9 @@ async function main(): Promise<void> {
   console.log(`\nworst on/off ratio ${worst(0).toFixed(2)}x (target 1.30x); worst log cost +${(worst(1) * 100).toFixed(0)}% (target +15%)`);
   const agent = { token: await mintToken({ secret: config.jwtSecret, role: 'AGENT', app: 'crm-console', sub: 'bench' }), purpose: 'CUSTOMER_SERVICE' };
   console.log(`SQL statements per request (AGENT): privacy on ${await statementsPerRequest(db.knex, urls.on, agent)}; log off ${await statementsPerRequest(db.knex, urls.noLog, agent)}`);
+
+  console.log('');
+  printStats(await benchStats(db.knex, urls.on, config.jwtSecret, Math.min(REQUESTS, 60)), CUSTOMERS);
 
   for (const s of Object.values(servers)) await s.stop();
   if (schema) await dropSchema(db, schema);

@@ -35,10 +35,14 @@ export async function spendEpsilon(trx: Knex.Transaction, who: Principal, day: s
   return { spent: false, remaining: Math.max(0, budget - Number(row?.spent ?? 0)) };
 }
 
-/** A released cell as the audit stores it: the conditions that define its population, and its count. */
+/** A released cell as the audit stores it: the conditions that define its population (sorted, no repeats), and its count. */
 export interface AuditCell {
   conditions: string[];
   count: number;
+}
+
+export function auditCell(conditions: Iterable<string>, count: number): AuditCell {
+  return { conditions: [...new Set(conditions)].sort(), count };
 }
 
 /** One condition, encoded so no value can be confused with another dimension's. */
@@ -57,9 +61,9 @@ export async function flaggedByAudit(trx: Knex.Transaction, who: Principal, day:
     `SELECT DISTINCT n.i FROM jsonb_to_recordset(?::jsonb) AS n(i int, conditions jsonb, count int)
        JOIN aggregate_released_cells e
          ON e.app = ? AND e.principal = ? AND e.day = ?::date
-        AND (e.conditions @> n.conditions OR n.conditions @> e.conditions)
-        AND abs(e.count - n.count) BETWEEN 1 AND ?`,
-    [proposed, who.app, who.principal, day, k - 1],
+        AND e.count BETWEEN n.count - ? AND n.count + ? AND e.count <> n.count
+        AND (e.conditions @> n.conditions OR n.conditions @> e.conditions)`,
+    [proposed, who.app, who.principal, day, k - 1, k - 1],
   )) as { rows: Array<{ i: number }> };
   return new Set(rows.map((r) => Number(r.i)));
 }
@@ -68,7 +72,8 @@ export async function recordReleased(trx: Knex.Transaction, who: Principal, day:
   if (cells.length === 0) return;
   await trx.raw(
     `INSERT INTO aggregate_released_cells (app, principal, day, conditions, count)
-     SELECT ?, ?, ?::date, n.conditions, n.count FROM jsonb_to_recordset(?::jsonb) AS n(conditions jsonb, count int)`,
+     SELECT ?, ?, ?::date, n.conditions, n.count FROM jsonb_to_recordset(?::jsonb) AS n(conditions jsonb, count int)
+     ON CONFLICT (app, principal, day, conditions, count) DO NOTHING`,
     [who.app, who.principal, day, JSON.stringify(cells)],
   );
 }

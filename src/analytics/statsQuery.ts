@@ -50,7 +50,7 @@ export async function queryStats(db: Knex, request: StatsRequest, policy: Aggreg
     bindings.push(low, high);
     return `least(greatest(${sql}, ?), ?)`;
   };
-  if (quantities.includes('incomeSum')) columns.push(`${clamp('c.estimated_income::numeric', policy.incomeBounds)} AS income`);
+  if (quantities.includes('incomeSum')) columns.push(`${clamp('c.estimated_income', policy.incomeBounds)} AS income`);
   if (quantities.includes('orderSum')) columns.push(`${clamp('coalesce(o.amount, 0)', policy.orderAmountBounds)} AS amount`);
 
   let from = 'customers c';

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { writeAggregateRecord, type AggregateDetail } from '../audit/aggregateRecord';
 import { dimensionSql, valueLabel, type StatMeasure } from '../analytics/dimensions';
 import { cryptoUniform, type Uniform } from '../analytics/laplace';
-import { condition, flaggedByAudit, recordReleased, spendEpsilon, utcDay, type AuditCell, type Principal } from '../analytics/ledger';
+import { auditCell as cellOf, condition, flaggedByAudit, recordReleased, spendEpsilon, utcDay, type AuditCell, type Principal } from '../analytics/ledger';
 import { addNoise, noisePlan } from '../analytics/noise';
 import { checkStatsRequest, type StatsArgs, type StatsRequest } from '../analytics/statsRequest';
 import { queryStats, type StatCell } from '../analytics/statsQuery';
@@ -86,7 +86,10 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
     noise = plan.description;
   } else {
     const audit = cells.map((cell) => auditCell(request, cell, s.policy));
-    const forced = await flaggedByAudit(trx, who, s.day, audit, s.policy.k);
+    // Groups below the threshold are withheld anyway: only the others are checked.
+    const candidates = audit.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.count >= request.k);
+    const flagged = await flaggedByAudit(trx, who, s.day, candidates.map(({ cell }) => cell), s.policy.k);
+    const forced = new Set([...flagged].map((j) => candidates[j].i));
     const withheld = suppressCells(cells, { threshold: request.k, k: s.policy.k, forced });
     released = cells.filter((_, i) => !withheld.has(i));
     suppressedGroups = withheld.size;
@@ -131,7 +134,7 @@ function auditCell(request: StatsRequest, cell: StatCell, policy: AnonymityPolic
   const conditions = request.filter.map((f) => condition(f.dimension, f.value));
   request.groupBy.forEach((dimension, i) => conditions.push(condition(dimension, valueLabel(cell.values[i], dimensionSql(dimension, policy.aggregates).width))));
   if (request.consentedOnly) conditions.push(condition('CONSENTED_TO_SENSITIVE_DATA_USE', 'true'));
-  return { conditions, count: cell.count };
+  return cellOf(conditions, cell.count);
 }
 
 function group(request: StatsRequest, cell: StatCell, policy: AnonymityPolicy, noisy: boolean) {

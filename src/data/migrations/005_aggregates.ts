@@ -28,7 +28,11 @@ export async function up(knex: Knex): Promise<void> {
       conditions jsonb NOT NULL,
       count      int NOT NULL
     )`);
-  await knex.raw(`CREATE INDEX aggregate_released_cells_caller ON aggregate_released_cells (app, principal, day)`);
+  // The audit looks for earlier cells whose count is within k of a new one's:
+  // a range on count, so it reads only those, not every cell of the day.
+  await knex.raw(`CREATE INDEX aggregate_released_cells_count ON aggregate_released_cells (app, principal, day, count)`);
+  // The same cell released again is stored once (conditions are sorted).
+  await knex.raw(`CREATE UNIQUE INDEX aggregate_released_cells_once ON aggregate_released_cells (app, principal, day, conditions, count)`);
 }
 
 export async function down(knex: Knex): Promise<void> {
