@@ -116,6 +116,16 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect(await verifyAccessLog(app.knex)).toMatchObject({ ok: true, checked: before + 3 });
   });
 
+  test('aggregates are answered as the application role: budget spent, cells kept, an AGGREGATE record', async () => {
+    for (const args of ['groupBy: [SEGMENT]', 'groupBy: [SEGMENT], noise: { epsilon: 0.5 }']) {
+      const res = await ask(`{ customerStats(${args}) { k groups { count } epsilonRemaining } }`, 'ANALYST');
+      expect(res.body.errors).toBeUndefined();
+      const logged = await owner.knex('access_log').where({ request_id: res.body.extensions.requestId }).first();
+      expect(logged).toMatchObject({ role: 'ANALYST', outcome: 'AGGREGATE' });
+    }
+    expect(Number((await owner.knex('aggregate_budget').where({ principal: 'analyst-1' }).first()).spent)).toBe(0.5);
+  });
+
   const REFUSED = /permission denied|must be owner/;
   test.each([
     `UPDATE access_log SET principal = 'someone-else'`,
@@ -139,6 +149,10 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     'DELETE FROM opt_outs',
     'INSERT INTO applications (id, name, role, owner) VALUES (\'evil\', \'evil\', \'OFFICER\', \'me\')',
     'SELECT * FROM knex_migrations',
+    // The ε spent and the cells released stay spent and released.
+    'DELETE FROM aggregate_budget',
+    'DELETE FROM aggregate_released_cells',
+    'UPDATE aggregate_released_cells SET count = 0',
   ])('the application role is refused: %s', async (sql) => {
     const before = await logSize();
     await expect(app.knex.raw(sql)).rejects.toThrow(REFUSED);
