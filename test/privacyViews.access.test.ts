@@ -9,6 +9,8 @@ import { KEY_TABLE } from '../src/data/privacyViews/generate';
 import { hmacPads } from '../src/data/privacyViews/install';
 import { ident, privacyNames } from '../src/data/privacyViews/names';
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
+import { installPrivacyViews } from '../src/data/privacyViews/install';
+import { buildPrivqlSchema } from '../src/server/schema';
 import { startHarness, TEST_PSEUDONYM_SECRET, type Harness } from './support/harness';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,6 +51,11 @@ async function refused(role: string, sql: string): Promise<string> {
   } catch (err) {
     return /permission denied/.test((err as Error).message) ? 'denied' : (err as Error).message;
   }
+}
+
+// The privilege itself, whether or not the role could reach the schema.
+async function mayRead(role: string, table: string): Promise<boolean> {
+  return (await h.db.knex.raw('SELECT has_table_privilege(?, ?, ?) AS ok', [role, table, 'SELECT'])).rows[0].ok;
 }
 
 describe.each(DATABASE_VIEWS.map((v) => [v.name, v] as const))('reader role of %s_customers', (_, view) => {
@@ -99,4 +106,27 @@ test("a reader's own cheap function in WHERE never sees a row the view removes (
   });
   expect(seen.length).toBeGreaterThan(0);
   expect(seen.filter((id: string) => optedOut.has(id))).toEqual([]);
+});
+
+test('the next start takes back a privilege granted by hand and puts back a dropped view', async () => {
+  const [standard, personal] = ['standard', 'personal'].map((n) => DATABASE_VIEWS.find((v) => v.name === n)!);
+  const reader = names().roleOf(standard);
+  await h.db.knex.raw(`GRANT SELECT ON customers, ${KEY_TABLE} TO ${ident(reader)}`);
+  await h.db.knex.raw(`GRANT SELECT ON ${viewOf(personal)} TO ${ident(reader)}`);
+  await h.db.knex.raw(`DROP VIEW ${viewOf(standard)}`);
+  const result = await installPrivacyViews(h.db.knex, h.db.schema, { catalog: buildPrivqlSchema().catalog, pseudonymSecret: TEST_PSEUDONYM_SECRET });
+  expect(result.regenerated).toBe(true);
+  expect(await mayRead(reader, `${ident(dataSchema)}.customers`)).toBe(false);
+  expect(await mayRead(reader, `${ident(dataSchema)}.${KEY_TABLE}`)).toBe(false);
+  expect(await mayRead(reader, viewOf(personal))).toBe(false);
+  expect(await refused(reader, `SELECT 1 FROM ${viewOf(standard)}`)).toBe('allowed');
+});
+
+test('a privilege granted by hand is taken back even when the views are current', async () => {
+  const decision = DATABASE_VIEWS.find((v) => v.name === 'decision')!;
+  const reader = names().roleOf(decision);
+  await h.db.knex.raw(`GRANT SELECT ON opt_outs TO ${ident(reader)}`);
+  const result = await installPrivacyViews(h.db.knex, h.db.schema, { catalog: buildPrivqlSchema().catalog, pseudonymSecret: TEST_PSEUDONYM_SECRET });
+  expect(result.regenerated).toBe(false);
+  expect(await mayRead(reader, `${ident(dataSchema)}.opt_outs`)).toBe(false);
 });

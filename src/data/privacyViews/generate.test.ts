@@ -16,7 +16,7 @@ test('the same annotations give the same SQL; another data schema gives other na
   const inSchema = generatePrivacyViews(catalog, privacyNames('tenant_a'));
   expect(inSchema.fingerprint).not.toBe(a.fingerprint);
   expect(inSchema.statements.join('\n')).toContain('"tenant_a_privacy"."standard_customers"');
-  expect(inSchema.statements.join('\n')).toContain('"tenant_a_standard_reader"');
+  expect(inSchema.access.join('\n')).toContain('"tenant_a_standard_reader"');
 });
 
 test('npm run views:sql prints every view, behind a security barrier, and says whose pseudonyms it needs', () => {
