@@ -10,10 +10,10 @@ import { planField, type FieldPlan } from '../../plan/fieldPlan';
 import { DATABASE_VIEWS, type DatabaseView } from '../../policy/databaseViews';
 import type { DecisionContext } from '../../policy/decide';
 import { ROLE_POLICY, viewFor, type RolePolicy } from '../../policy/roles';
-import type { Decision, FieldPolicy } from '../../policy/vocabulary';
+import type { Anonymizer, Decision, FieldPolicy, Mask } from '../../policy/vocabulary';
 import { ident, type PrivacyNames } from './names';
 import { CONSENTED, CUSTOMER_SOURCES, KEYS, NOT_IN_VIEWS, OPT_OUT_SOURCES, ORDER_SOURCES, RELEASE_SOURCES, ROW, snakeCase } from './sources';
-import { SqlStrategyError, anonymizeSql, literal, maskSql, type SqlValue } from './sqlStrategies';
+import { PSEUDONYM_SQL_PREFIX, SqlStrategyError, anonymizeSql, literal, maskSql, type SqlValue } from './sqlStrategies';
 
 /** The table holding each application's HMAC pads (migration 006): the view owner's alone. */
 export const KEY_TABLE = 'privacy_view_keys';
@@ -91,6 +91,7 @@ function selectFor(catalog: Catalog, dbView: DatabaseView, ctx: DecisionContext)
   const at = `database view ${dbView.name}`;
   const columns: string[] = [];
   let usesKeys = false;
+  let pseudonymColumn: string | null = null;
   for (const field of fieldsOf(catalog, 'Customer')) {
     if (NOT_IN_VIEWS.has(field.coordinate)) continue;
     const name = field.coordinate.slice('Customer.'.length);
@@ -99,8 +100,10 @@ function selectFor(catalog: Catalog, dbView: DatabaseView, ctx: DecisionContext)
     if (dbView.fromRelease && !plan.uniform) throw new SqlStrategyError(`${at}: ${field.coordinate} depends on consent, which the release does not hold`);
     const sql = decidedSql(plan, source, keys, dbView.fromRelease === true);
     if (sql === undefined) continue;
-    if (sql.includes(`${KEYS}.outer_pad`)) usesKeys = true;
-    columns.push(`  ${sql} AS ${ident(snakeCase(name))}`);
+    const column = ident(snakeCase(name));
+    usesKeys ||= sql.includes(`${KEYS}.outer_pad`);
+    if (sql.startsWith(PSEUDONYM_SQL_PREFIX)) pseudonymColumn ??= column;
+    columns.push(`  ${sql} AS ${column}`);
   }
   const from = dbView.fromRelease ? `anonymous_release ${ROW}` : `customers ${ROW}`;
   const join = usesKeys ? `\n  CROSS JOIN (SELECT inner_pad, outer_pad FROM ${KEY_TABLE} WHERE app = ${literal(dbView.pseudonymsFor!)}) ${KEYS}` : '';
@@ -110,7 +113,7 @@ function selectFor(catalog: Catalog, dbView: DatabaseView, ctx: DecisionContext)
     : '';
   // Rows in pseudonym order where ids are pseudonyms: the table's own order
   // could follow the real ids.
-  const order = usesKeys ? '\nORDER BY 1' : '';
+  const order = pseudonymColumn ? `\nORDER BY ${pseudonymColumn}` : '';
   return { sql: `SELECT\n${columns.join(',\n')}\nFROM ${from}${join}${where}${order}`, usesKeys };
 }
 
@@ -125,10 +128,10 @@ function decidedSql(plan: FieldPlan, source: SqlValue | undefined, keys: string 
     if (d.action === 'OMITTED') return null;
     if (!source) throw new SqlStrategyError(`${field.coordinate} is shown but has no SQL source (privacyViews/sources.ts)`);
     if (d.action === 'CLEAR') return source.sql;
-    if (d.action === 'MASKED') return maskSql(d.strategy as never, source, field.bandWidth).sql;
+    if (d.action === 'MASKED') return maskSql(d.strategy as Mask, source, field.bandWidth).sql;
     // The release holds generalized values already: only the id is turned into the recipient's pseudonym.
     if (fromRelease && d.strategy !== 'PSEUDONYM') return source.sql;
-    return anonymizeSql(d.strategy as never, source, keys, field.bandWidth)?.sql ?? null;
+    return anonymizeSql(d.strategy as Anonymizer, source, keys, field.bandWidth)?.sql ?? null;
   };
   const a = forDecision(plan.consented);
   const b = plan.uniform ? a : forDecision(plan.optedOut);

@@ -5,6 +5,7 @@
 // right count characters in a UTF8 database), null in gives null out.
 
 import { REDACTED } from '../../masking/mask';
+import { PSEUDONYM_PREFIX } from '../../masking/pseudonym';
 import type { Anonymizer, Mask } from '../../policy/vocabulary';
 
 /** What an SQL expression holds: decides which strategies apply and how bands are cast. */
@@ -86,11 +87,14 @@ export function maskSql(mask: Mask, v: SqlValue, bandWidth?: number): SqlValue {
  * The pads come from a table the view owner alone may read, so the view's
  * text (readable in pg_views) holds no key.
  */
+/** How every pseudonym expression begins: a column of pseudonyms (not JSON holding some) can be recognized by it. */
+export const PSEUDONYM_SQL_PREFIX = `'${PSEUDONYM_PREFIX}' ||`;
+
 export function pseudonymSql(v: SqlValue, keys: string): SqlValue {
   if (v.kind !== 'text' && v.kind !== 'int') throw new SqlStrategyError(`PSEUDONYM cannot be applied to SQL values of kind ${v.kind}`);
   const message = `convert_to((${v.sql})::text, 'UTF8')`;
   const mac = `sha256(${keys}.outer_pad || sha256(${keys}.inner_pad || ${message}))`;
-  return { sql: `'psn_' || left(translate(encode(${mac}, 'base64'), '+/', '-_'), 22)`, kind: 'text' };
+  return { sql: `${PSEUDONYM_SQL_PREFIX} left(translate(encode(${mac}, 'base64'), '+/', '-_'), 22)`, kind: 'text' };
 }
 
 export function anonymizeSql(anonymizer: Anonymizer, v: SqlValue, keys: string | null, bandWidth?: number): SqlValue | null {
