@@ -7,6 +7,7 @@ import { prepareDatabase } from '../data/applicationRole';
 import { isSeeded, seedApplications, seedDatabase } from '../../seeds/seed';
 import { mintToken } from '../auth/token';
 import { startPrivqlServer } from '../server/app';
+import { buildPrivqlSchema } from '../server/schema';
 import { installShutdown } from './shutdown';
 
 export async function main(): Promise<void> {
@@ -22,7 +23,10 @@ export async function main(): Promise<void> {
   }
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   console.log(`privql: database: ${db.describe()}`);
-  for (const warning of await prepareDatabase(db, config.ownerDatabaseUrl)) console.warn(`privql: WARNING: ${warning}`);
+  // Built once: the privacy views are generated from the same catalog the server guards with.
+  const schema = buildPrivqlSchema();
+  const views = { catalog: schema.catalog, pseudonymSecret: config.pseudonymSecret };
+  for (const warning of await prepareDatabase(db, config.ownerDatabaseUrl, views)) console.warn(`privql: WARNING: ${warning}`);
   if (db.kind === 'embedded') {
     if (!(await isSeeded(db.knex))) {
       const started = Date.now();
@@ -33,7 +37,7 @@ export async function main(): Promise<void> {
     }
   }
   for (const warning of startupWarnings(config)) console.warn(`privql: ${warning}`);
-  const server = await startPrivqlServer({ config, db, log: (m) => console.error(`privql: ${m}`) });
+  const server = await startPrivqlServer({ config, db, schema, log: (m) => console.error(`privql: ${m}`) });
   // Before "ready": a supervisor may signal as soon as it reads that line.
   installShutdown(server.httpServer, { stopServer: () => server.stop(), closeDatabase: () => db.close() }, {
     deadlineMs: config.shutdownTimeoutMs,

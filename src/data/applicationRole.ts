@@ -11,6 +11,7 @@
 
 import type { Knex } from 'knex';
 import { migrate, openDatabase, type Database } from './database';
+import { installPrivacyViews, type PrivacyViewsSetup } from './privacyViews/install';
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -38,16 +39,22 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
 
 /**
  * Migrates (as the owner when `ownerUrl` is given, then grants the
- * application role exactly its privileges) and returns what is wrong with
- * the application's own connection, as sentences to warn with.
+ * application role exactly its privileges), installs the privacy views when
+ * `views` is given (as the owner too: they read the tables with its rights),
+ * and returns what is wrong with the application's own connection, as
+ * sentences to warn with.
  */
-export async function prepareDatabase(db: Database, ownerUrl: string | undefined): Promise<string[]> {
+export async function prepareDatabase(db: Database, ownerUrl: string | undefined, views?: PrivacyViewsSetup): Promise<string[]> {
+  const migrateAndInstall = async (as: Database) => {
+    await migrate(as);
+    if (views) await installPrivacyViews(as.knex, as.schema, views);
+  };
   if (db.kind !== 'server') {
-    await migrate(db);
+    await migrateAndInstall(db);
     return [];
   }
   if (!ownerUrl) {
-    await migrate(db);
+    await migrateAndInstall(db);
     return privilegeWarnings(db.knex, false);
   }
   const owner = await openDatabase({ url: ownerUrl, schema: db.schema, poolMax: 1 });
@@ -56,7 +63,7 @@ export async function prepareDatabase(db: Database, ownerUrl: string | undefined
     if (mine !== theirs) {
       throw new Error(`PRIVQL_OWNER_DATABASE_URL reaches ${theirs} but DATABASE_URL reaches ${mine}: both must name the same database`);
     }
-    await migrate(owner);
+    await migrateAndInstall(owner);
     const role = await currentUser(db.knex);
     if (!(await ownsTheLog(owner.knex, role))) await grantApplicationRole(owner.knex, role);
   } finally {

@@ -8,6 +8,8 @@ import * as accessLog from './migrations/002_access_log';
 import * as protectLogHead from './migrations/003_protect_log_head';
 import * as anonymousRelease from './migrations/004_anonymous_release';
 import * as aggregates from './migrations/005_aggregates';
+import * as privacyViewTables from './migrations/006_privacy_views';
+import { privacyNames } from './privacyViews/names';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,6 +48,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '003_protect_log_head': protectLogHead,
   '004_anonymous_release': anonymousRelease,
   '005_aggregates': aggregates,
+  '006_privacy_views': privacyViewTables,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
@@ -141,7 +144,11 @@ export async function migrate(db: Database): Promise<void> {
   await db.knex.migrate.latest({ migrationSource, schemaName: undefined });
 }
 
-/** Drops a test schema and everything in it. */
+/** Drops a test schema and everything in it, with its privacy views' schema and reader roles. */
 export async function dropSchema(db: Database, schema: string): Promise<void> {
+  const privacy = privacyNames(schema);
+  await db.knex.raw(`DROP SCHEMA IF EXISTS "${privacy.schema}" CASCADE`);
   await db.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  // Roles are cluster-wide: left behind, they would pile up run after run.
+  for (const role of privacy.roles) await db.knex.raw(`DROP ROLE IF EXISTS "${role}"`);
 }

@@ -47,9 +47,10 @@ export interface ServerOptions {
   port?: number;
   log?: (message: string) => void;
   /**
-   * A schema built elsewhere. Only the benchmark passes one (a build without
-   * the field guard, to measure what the guard costs); it is not reachable
-   * from configuration, so no deployment can switch privacy off.
+   * A schema built elsewhere: start-up and the test harness pass the one
+   * the privacy views were generated from; the benchmark passes a build
+   * without the field guard, to measure what the guard costs. It is not
+   * reachable from configuration, so no deployment can switch privacy off.
    */
   schema?: PrivqlSchema;
   /** Likewise bench-only: an access log that writes nothing, to measure what logging costs. */

@@ -11,6 +11,8 @@ import { demoAppFor } from '../../src/auth/demoApps';
 import { startPrivqlServer, type PrivqlServer } from '../../src/server/app';
 import { seedDatabase } from '../../seeds/seed';
 import { ROLE_POLICY } from '../../src/policy/roles';
+import { buildPrivqlSchema } from '../../src/server/schema';
+import { installPrivacyViews } from '../../src/data/privacyViews/install';
 
 export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
 export const TEST_PSEUDONYM_SECRET = 'privql-test-pseudonym-secret-9876543210-zyxwv';
@@ -66,7 +68,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}), ...options.env });
-  const server = await startPrivqlServer({ config, db, port: 0 });
+  // As at start-up: the privacy views from the catalog the server guards with.
+  const privqlSchema = buildPrivqlSchema();
+  await installPrivacyViews(db.knex, schema, { catalog: privqlSchema.catalog, pseudonymSecret: config.pseudonymSecret });
+  const server = await startPrivqlServer({ config, db, port: 0, schema: privqlSchema });
 
   const token: Harness['token'] = (role, o = {}) =>
     mintToken({ secret: o.secret ?? TEST_SECRET, role, app: o.app ?? demoAppFor(role), sub: o.sub ?? `${role.toLowerCase()}-1`, expiresIn: o.expiresIn });
