@@ -7,6 +7,7 @@ import * as crm from './migrations/001_crm';
 import * as accessLog from './migrations/002_access_log';
 import * as protectLogHead from './migrations/003_protect_log_head';
 import * as anonymousRelease from './migrations/004_anonymous_release';
+import * as releaseClassKey from './migrations/005_anonymous_release_class_key';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '002_access_log': accessLog,
   '003_protect_log_head': protectLogHead,
   '004_anonymous_release': anonymousRelease,
+  '005_anonymous_release_class_key': releaseClassKey,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
