@@ -66,7 +66,7 @@ test('suppressed customers are absent from every page, and the pages hold exactl
 
 test('a filter matches the released value, never the real one', async () => {
   const meta = await readReleaseMeta(h.db.knex);
-  const released = await h.db.knex('anonymous_release').whereNotNull('city').select('city').count({ n: '*' }).groupBy('city').orderBy('n', 'desc');
+  const released = await h.db.knex('anonymous_release').whereNotNull('city').select('city').count({ n: '*' }).groupBy('city').orderBy('n', 'desc') as Json[];
   if (released.length > 0) {
     const { nodes } = await pages({ filter: { city: released[0].city }, selection: 'city' });
     expect(nodes).toHaveLength(Number(released[0].n));
@@ -74,7 +74,7 @@ test('a filter matches the released value, never the real one', async () => {
   }
   if (meta.levels.city !== 'as recorded') {
     // The busiest real city is not a released value: filtering on it finds nothing.
-    const [{ city }] = await h.db.knex('customers').select('city').count({ n: '*' }).groupBy('city').orderBy('n', 'desc').limit(1);
+    const [{ city }] = (await h.db.knex('customers').select('city').count({ n: '*' }).groupBy('city').orderBy('n', 'desc').limit(1)) as Json[];
     expect((await pages({ filter: { city }, selection: 'city' })).nodes).toEqual([]);
   }
 });
