@@ -78,3 +78,25 @@ describe('at 1,000 customers', () => {
     console.log(`1k refresh: ${a.ms} ms, ${a.candidatesEvaluated} candidates`);
   });
 });
+
+// Seeding 100,000 customers into PGlite takes minutes (see the report in the
+// bench: `npm run bench:release`), so this size runs against the server only.
+describeOnServer('at 100,000 customers (PostgreSQL server)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ customers: 100_000 });
+  }, 600_000);
+  afterAll(() => h?.close());
+
+  test('the release is k-anonymous over all released columns, within the suppression bound', async () => {
+    const meta = await readReleaseMeta(h.db.knex);
+    expect(meta.needsRefresh).toBe(false);
+    const sizes = await releaseClassSizes(h);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(K);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(meta.released);
+    expect(meta.released + meta.suppressed).toBe(100_000);
+    expect(meta.suppressed).toBeLessThanOrEqual(Math.floor(ANONYMITY_POLICY.maxSuppressedShare * 100_000));
+    const again = await refreshRelease(h.db.knex);
+    console.log(`100k release: levels ${JSON.stringify(meta.levels)}, achieved k ${meta.achievedK}, released ${meta.released}, suppressed ${meta.suppressed}; refresh ${again.ms} ms`);
+  }, 300_000);
+});
