@@ -5,6 +5,7 @@
 
 import type { Knex } from 'knex';
 import type { AnonymityPolicy } from '../policy/anonymity';
+import { precomputedKeys } from './levelSql';
 
 export const BASE_TABLE = 'privql_release_base';
 
@@ -18,8 +19,15 @@ export function baseTableSql(policy: AnonymityPolicy): string {
   if (!(amountWidth! > 0)) throw new Error('the release needs a band width for Order.amount');
   const amountBand = `(floor(o.amount / ${amountWidth}) * ${amountWidth})::int`;
   const year = `to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY')`;
+  const keys = precomputedKeys(policy).map((k) => `${k.sql} AS ${k.name}`);
   return `
     CREATE TEMPORARY TABLE ${BASE_TABLE} ON COMMIT DROP AS
+    SELECT b.*${keys.map((k) => `,\n           ${k}`).join('')}
+      FROM (${rawValuesSql(amountBand, year)}) b`;
+}
+
+function rawValuesSql(amountBand: string, year: string): string {
+  return `
     SELECT c.id AS customer_id,
            date_part('year', age(current_date, c.birth_date))::int AS age,
            date_part('year', current_date)::int AS ref_year,

@@ -115,14 +115,30 @@ export function levelColumns(qi: QuasiIdentifier, level: Generalization, policy:
 /** Levels chosen, as an index into each quasi-identifier's hierarchy (policy order). */
 export type LevelVector = readonly number[];
 
-/** The release's columns and class key at a level vector. */
+/** The base-table column holding key `j` of quasi-identifier `qi` at level `level`. */
+export function keyColumnName(qi: QuasiIdentifier, level: number, j: number): string {
+  return `k_${qi.name.replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}_${level}_${j}`;
+}
+
+/**
+ * Every class-key expression of every level, to be computed once per
+ * refresh into the base table: each candidate's GROUP BY then reads plain
+ * columns instead of evaluating CASE, rpad and floor on every row again.
+ */
+export function precomputedKeys(policy: AnonymityPolicy): Array<{ name: string; sql: string }> {
+  return policy.quasiIdentifiers.flatMap((qi) =>
+    qi.levels.flatMap((level, i) => levelColumns(qi, level, policy).keys.map((sql, j) => ({ name: keyColumnName(qi, i, j), sql }))),
+  );
+}
+
+/** The release's columns (over the base table's raw values) and class key (its precomputed columns) at a level vector. */
 export function releaseColumns(policy: AnonymityPolicy, levels: LevelVector): LevelColumns {
   const values: Record<string, string> = {};
   const keys: string[] = [];
   policy.quasiIdentifiers.forEach((qi, i) => {
     const columns = levelColumns(qi, qi.levels[levels[i]!]!, policy);
     Object.assign(values, columns.values);
-    keys.push(...columns.keys);
+    keys.push(...columns.keys.map((_, j) => `b.${keyColumnName(qi, levels[i]!, j)}`));
   });
   return { values, keys };
 }

@@ -51,6 +51,8 @@ export async function refreshRelease(db: Knex, options: RefreshOptions = {}): Pr
 
 async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfStale: boolean): Promise<Omit<RefreshResult, 'ms'>> {
   await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  // Each candidate is a hash aggregate over every customer: in memory, not spilled to disk.
+  await trx.raw(`SET LOCAL work_mem = '64MB'`);
   await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('privql.anonymous_release:' || current_schema()))`);
   if (onlyIfStale) {
     const meta = await readReleaseMeta(trx);
