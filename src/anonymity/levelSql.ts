@@ -63,6 +63,26 @@ function unsupported(qi: QuasiIdentifier, level: Generalization): never {
   throw new Error(`quasi-identifier ${qi.name} has no SQL for level ${level.kind}`);
 }
 
+export function orderItemColumns(amountWidth: number, alias: string): { year: string; amount: string } {
+  return {
+    year: `to_char(${alias}.placed_at AT TIME ZONE 'UTC', 'YYYY')`,
+    amount: `(floor(${alias}.amount / ${amountWidth}) * ${amountWidth})::int`,
+  };
+}
+
+/**
+ * One customer's order list at a level, as the release holds it: sorted on
+ * every released field, the same order the digest was built in.
+ */
+export function orderListSql(policy: AnonymityPolicy, level: 'keep' | 'categories', customerId: string): string {
+  const { year, amount } = orderItemColumns(policy.bandWidths['Order.amount']!, 'o');
+  const [item, order] =
+    level === 'keep'
+      ? [`jsonb_build_object('placedAt', ${year}, 'amount', ${amount}, 'category', o.category, 'channel', o.channel)`, `${year}, ${amount}, o.category, o.channel`]
+      : [`jsonb_build_object('placedAt', NULL, 'amount', NULL, 'category', o.category, 'channel', NULL)`, 'o.category'];
+  return `(SELECT coalesce(jsonb_agg(${item} ORDER BY ${order}), '[]'::jsonb) FROM orders o WHERE o.customer_id = ${customerId})`;
+}
+
 /**
  * The release columns of one quasi-identifier at one level. Dimensions are
  * known by name: a policy that adds a dimension without SQL here is refused
@@ -104,8 +124,8 @@ export function levelColumns(qi: QuasiIdentifier, level: Generalization, policy:
       return unsupported(qi, level);
     case 'orders':
       if (level.kind === 'suppress') return suppressed('orders');
-      if (level.kind === 'keep') return one('orders', 'b.orders_keep', 'b.orders_keep_key');
-      if (level.kind === 'categories') return one('orders', 'b.orders_categories', 'b.orders_categories_key');
+      if (level.kind === 'keep') return one('orders', orderListSql(policy, 'keep', 'b.customer_id'), 'b.orders_keep_key');
+      if (level.kind === 'categories') return one('orders', orderListSql(policy, 'categories', 'b.customer_id'), 'b.orders_categories_key');
       return unsupported(qi, level);
     default:
       throw new Error(`quasi-identifier ${qi.name} has no SQL in the release`);
