@@ -77,6 +77,31 @@ describe('at 1,000 customers', () => {
     expect(after.rows[0].d).toBe(before.rows[0].d);
     console.log(`1k refresh: ${a.ms} ms, ${a.candidatesEvaluated} candidates`);
   });
+
+  test('at the finest levels order lists are released canonical (year, amount band, category, channel) and still k-anonymous', async () => {
+    // Only orders released (everything else suppressed), and almost any
+    // suppression tolerated: the search stays at the bottom, orders kept.
+    const loose = {
+      ...ANONYMITY_POLICY, k: 2, maxSuppressedShare: 0.99,
+      quasiIdentifiers: ANONYMITY_POLICY.quasiIdentifiers.map((qi) => (qi.name === 'orders' ? qi : { ...qi, levels: [{ kind: 'suppress' as const }] })),
+    };
+    const r = await refreshRelease(h.db.knex, { policy: loose });
+    expect(r.summary.levels.orders).toMatch(/^each order's year/);
+    const sizes = await releaseClassSizes(h);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(2);
+    const { rows } = await h.db.knex.raw(`SELECT orders FROM anonymous_release WHERE jsonb_array_length(orders) > 0`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { orders } of rows as Json[]) {
+      for (const o of orders) {
+        expect(o.placedAt).toMatch(/^\d{4}$/);
+        expect(o.amount % 50).toBe(0);
+      }
+      const keys = orders.map((o: Json) => [o.placedAt, o.amount, o.category, o.channel]);
+      const sorted = [...keys].sort((x: Json[], y: Json[]) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : x[3] < y[3] ? -1 : x[3] > y[3] ? 1 : 0)));
+      expect(keys).toEqual(sorted);
+    }
+    await refreshRelease(h.db.knex);
+  });
 });
 
 // Seeding 100,000 customers into PGlite takes minutes (see the report in the
