@@ -14,7 +14,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { refreshRelease } from './refresh';
-import { readReleaseMeta, type ReleaseSummary } from './releaseMeta';
+import { readReleaseMeta, summaryOf, type ReleaseSummary } from './releaseMeta';
 import { csvHeader, formatRow, type ExportFormat, type ExportRow } from './exportFormat';
 
 export interface ExportOptions {
@@ -53,7 +53,7 @@ export async function exportRelease(db: Knex, file: string, options: ExportOptio
         continue;
       }
       renameSync(partial, file);
-      return { ...result, summary: withoutFlag(result.summary), refreshed };
+      return { ...result, summary: summaryOf(result.summary), refreshed };
     } catch (err) {
       rmSync(partial, { force: true });
       throw err;
@@ -111,9 +111,4 @@ async function logExport(trx: Knex.Transaction, rows: number, meta: ReleaseSumma
       JSON.stringify({ export: { format: options.format, rows, k: meta.k, achievedK: meta.achievedK, levels: meta.levels, suppressed: meta.suppressed, refreshedAt: meta.refreshedAt } }),
     ],
   );
-}
-
-function withoutFlag(meta: ReleaseSummary & { needsRefresh?: boolean }): ReleaseSummary {
-  const { needsRefresh: _, ...summary } = meta;
-  return summary;
 }

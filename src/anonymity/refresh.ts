@@ -16,7 +16,7 @@ import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
 import { BASE_TABLE, createBaseTable } from './baseTable';
 import { classSizes, groupByKeys } from './classSizes';
 import { describeLevels, releaseColumns, RELEASE_COLUMN_TYPES, type LevelVector } from './levelSql';
-import { readReleaseMeta, type ReleaseSummary } from './releaseMeta';
+import { readReleaseMeta, summaryOf, type ReleaseSummary } from './releaseMeta';
 import { searchLevels } from './search';
 
 export interface RefreshOptions {
@@ -56,7 +56,7 @@ async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfS
   await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('privql.anonymous_release:' || current_schema()))`);
   if (onlyIfStale) {
     const meta = await readReleaseMeta(trx);
-    if (!meta.needsRefresh) return { summary: withoutFlag(meta), refreshed: false, levels: null, candidatesEvaluated: 0 };
+    if (!meta.needsRefresh) return { summary: summaryOf(meta), refreshed: false, levels: null, candidatesEvaluated: 0 };
   }
   const customers = await createBaseTable(trx, policy);
   const search = await searchLevels(policy, customers, classSizes(trx, policy));
@@ -71,7 +71,7 @@ async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfS
     [policy.k, achievedK, JSON.stringify(levels), released, customers - released],
   );
   const meta = await readReleaseMeta(trx);
-  return { summary: withoutFlag(meta), refreshed: true, levels: search.levels, candidatesEvaluated: search.candidatesEvaluated };
+  return { summary: summaryOf(meta), refreshed: true, levels: search.levels, candidatesEvaluated: search.candidatesEvaluated };
 }
 
 /** Writes the customers whose class at these levels has k or more members; returns how many. */
@@ -93,9 +93,4 @@ export function insertReleaseSql(policy: AnonymityPolicy, levels: LevelVector): 
 async function insertRelease(trx: Knex.Transaction, policy: AnonymityPolicy, levels: LevelVector): Promise<number> {
   const result = (await trx.raw(insertReleaseSql(policy, levels))) as { rowCount?: number; affectedRows?: number };
   return result.rowCount ?? result.affectedRows ?? 0;
-}
-
-function withoutFlag(meta: ReleaseSummary & { needsRefresh: boolean }): ReleaseSummary {
-  const { needsRefresh: _, ...summary } = meta;
-  return summary;
 }

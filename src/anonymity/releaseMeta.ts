@@ -52,6 +52,12 @@ export async function readReleaseMeta(db: Knex): Promise<ReleaseSummary & { need
   return { ...summary, needsRefresh: row.stale || row.refreshed_at === null || row.aged === true };
 }
 
+/** The summary alone, without the refresh flag. */
+export function summaryOf(meta: ReleaseSummary & { needsRefresh?: boolean }): ReleaseSummary {
+  const { needsRefresh: _, ...summary } = meta;
+  return summary;
+}
+
 /** The level vector a summary's words name, when they all name a level of the policy. */
 export function levelsOf(policy: AnonymityPolicy, summary: Pick<ReleaseSummary, 'levels'>): LevelVector | undefined {
   const levels: number[] = [];
