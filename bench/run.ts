@@ -27,6 +27,7 @@ import { loadSchemaFiles } from '../src/server/schema';
 import { applyPermissions } from '../src/shield/permissions';
 import { seedDatabase } from '../seeds/seed';
 import { benchStats, printStats } from './stats';
+import { benchRefresh } from './release';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
 import type { Role } from '../src/policy/vocabulary';
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   const seeded = Date.now();
   await seedDatabase(db.knex, { customers: CUSTOMERS });
   console.log(`privql bench: ${db.describe()}, ${CUSTOMERS} customers (seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s)`);
+  await benchRefresh(db.knex, CUSTOMERS);
   console.log(`latency: ${REQUESTS} sequential requests per build and role; throughput: ${CONNECTIONS} connections for ${SECONDS} s\n`);
 
   const base = makeExecutableSchema({ typeDefs: loadSchemaFiles(), resolvers: [customerResolvers, accessLogResolvers] });

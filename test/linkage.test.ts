@@ -15,10 +15,13 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 let h: Harness;
 let ids: string[];
 let optedOutOfDisclosure: Set<string>;
+/** The customers of the anonymous release: all an analyst can page through. */
+let released: string[];
 
 beforeAll(async () => {
   h = await startHarness();
   ids = await h.db.knex('customers').orderBy('id').pluck('id');
+  released = await h.db.knex('anonymous_release').orderBy('customer_id').pluck('customer_id');
   optedOutOfDisclosure = new Set(await h.db.knex('opt_outs').where({ kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true }).pluck('customer_id'));
 });
 afterAll(() => h?.close());
@@ -65,8 +68,8 @@ describe('order: pseudonymized views do not come in real-id order', () => {
 
   test('analyst rows are not in real-id order, on any page size', async () => {
     const rows = reidentify('bi-workbench', await allRows('ANALYST', { first: 37 }));
-    expect([...rows].sort()).toEqual(ids);
-    expect(samePosition(rows, ids)).toBeLessThan(8);
+    expect([...rows].sort()).toEqual(released);
+    expect(samePosition(rows, released)).toBeLessThan(8);
     expect(ascending(rows)).toBeGreaterThan(0.35);
     expect(ascending(rows)).toBeLessThan(0.65);
     // The same order whatever the page size: stable across pages.

@@ -19,13 +19,17 @@ const UUID = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/g
 let h: Harness;
 let customers: Json[];
 const optedOut: Record<string, Set<string>> = {};
-const visible = (role: string) => customers.filter((c) => !EXCLUDES[role] || !optedOut[EXCLUDES[role]!]!.has(c.id));
+// The analyst pages through the k-anonymous release: customers it left out are absent.
+let released: Set<string>;
+const visible = (role: string) =>
+  role === 'ANALYST' ? customers.filter((c) => released.has(c.id)) : customers.filter((c) => !EXCLUDES[role] || !optedOut[EXCLUDES[role]!]!.has(c.id));
 const idsOf = (rows: Json[]) => rows.map((r) => r.id);
 
 beforeAll(async () => {
   h = await startHarness();
   customers = (await h.db.knex.raw(`select id, account_number, name, email, phone, street, city, segment,
       to_char(birth_date, 'YYYY') as birth_year, date_part('year', age(current_date, birth_date))::int as age from customers`)).rows;
+  released = new Set(await h.db.knex('anonymous_release').pluck('customer_id'));
   for (const kind of [DM, AD, TPD]) {
     const rows = await h.db.knex('opt_outs').where({ kind, opted_out: true }).select('customer_id');
     optedOut[kind] = new Set(rows.map((r: Json) => r.customer_id));
@@ -52,7 +56,6 @@ async function pages(role: string, o: { first?: number; selection?: string; filt
 }
 const nodes = (ps: Page[]) => ps.flatMap((p) => p.conn.nodes);
 const texts = (ps: Page[]) => ps.map((p) => p.res.text);
-const band = (x: number) => Math.floor(x / 10 ** (String(Math.floor(x)).length - 1)) * 10 ** (String(Math.floor(x)).length - 1);
 const sorted = (xs: string[]) => [...xs].sort();
 
 describe('ANALYST (anonymous view)', () => {
@@ -68,20 +71,13 @@ describe('ANALYST (anonymous view)', () => {
   test('ids are psn_ pseudonyms, one per customer, the same in two requests', async () => {
     const first = idsOf(nodes(await pages('ANALYST')));
     const second = idsOf(nodes(await pages('ANALYST', { first: 500 })));
-    expect(first).toHaveLength(customers.length);
+    expect(first).toHaveLength(visible('ANALYST').length);
     for (const id of first) expect(id).toMatch(/^psn_[A-Za-z0-9_-]{16,}$/);
     expect(new Set(first).size).toBe(first.length);
     expect(second).toEqual(first);
   });
 
-  test('age is banded to its decade, city kept, birthDate the year alone', async () => {
-    const got = nodes(await pages('ANALYST', { selection: 'city age birthDate' }));
-    for (const n of got) expect(n.birthDate).toMatch(/^\d{4}$/);
-    const key = (city: string, year: string, age: number) => JSON.stringify([city, year, age]);
-    expect(sorted(got.map((n) => key(n.city, n.birthDate, n.age))))
-      .toEqual(sorted(customers.map((c) => key(c.city, c.birth_year, band(c.age)))));
-    expect(got.filter((n) => n.age % 10 !== 0)).toEqual([]);
-  });
+  // What the values are (the release's levels, k-anonymous) is test/anonymousView.test.ts.
 });
 
 test('two partner apps get different pseudonyms for the same customers, each stable', async () => {

@@ -38,6 +38,36 @@ const CUSTOMER_COLUMNS: Record<string, string> = {
 const SENSITIVE_OPT_OUT = `coalesce((SELECT o.opted_out FROM opt_outs o
     WHERE o.customer_id = c.id AND o.kind = 'SENSITIVE_DATA_USE'), true)`;
 
+/**
+ * The anonymous release (migration 004) as a source of customer rows: values
+ * at the release's levels, and only the customers it released. Only the
+ * generalized quasi-identifiers are there; anything else asked of it is a bug.
+ */
+const RELEASE_COLUMNS: Record<string, string> = {
+  id: 'c.customer_id',
+  city: 'c.city',
+  postalCode: 'c.postal_code',
+  birthDate: 'c.birth_date',
+  age: 'c.age',
+  estimatedIncome: 'c.estimated_income',
+  shoppingHabits: 'c.shopping_habits',
+  segment: 'c.segment',
+};
+
+/** Where rows are read from; the alias is `c` in both, so filters and orders read the same. */
+interface RowSource {
+  table: string;
+  id: string;
+  columns: Record<string, string>;
+}
+const SOURCES: Record<'customers' | 'release', RowSource> = {
+  customers: { table: 'customers as c', id: 'c.id', columns: CUSTOMER_COLUMNS },
+  release: { table: 'anonymous_release as c', id: 'c.customer_id', columns: RELEASE_COLUMNS },
+};
+
+/** The released order list of a row read from the release (null: orders suppressed). */
+export const RELEASED_ORDERS = Symbol('privql.releasedOrders');
+
 export const FILTERABLE_CUSTOMER_FIELDS = ['city', 'segment'] as const;
 export type CustomerFilter = Partial<Record<(typeof FILTERABLE_CUSTOMER_FIELDS)[number], string | null>>;
 
@@ -54,6 +84,11 @@ export interface CustomerQuery {
   order: RecipientOrder;
   after?: string;
   limit: number;
+  /**
+   * 'release': the anonymous release, for the ANONYMOUS view. Filters then
+   * match the released values, never the real ones.
+   */
+  source?: 'customers' | 'release';
 }
 
 /** A row's position in its order: what a cursor carries. */
@@ -62,6 +97,7 @@ export const SORT_KEY = Symbol('privql.sortKey');
 export interface CustomerRow {
   id: string;
   [SORT_KEY]?: string;
+  [RELEASED_ORDERS]?: unknown;
   [field: string]: unknown;
 }
 
@@ -76,13 +112,13 @@ export function sortKeyExpression(db: Knex, order: RecipientOrder, column: strin
 }
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
-function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery): void {
-  if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf));
+function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
+  if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
     const value = q.filter?.[field];
     if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
   }
-  if (q.ids) query.whereIn('c.id', q.ids as string[]);
+  if (q.ids) query.whereIn(source.id, q.ids as string[]);
 }
 
 function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
@@ -94,38 +130,52 @@ function throughPosition(db: Knex, order: RecipientOrder, column: string, throug
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
-  const select = [db.raw('c.id AS id')];
+  const released = q.source === 'release';
+  const source = SOURCES[q.source ?? 'customers'];
+  const select = [db.raw(`${source.id} AS id`)];
   for (const field of q.fields) {
-    const sql = CUSTOMER_COLUMNS[field];
+    if (released && field === 'orders') {
+      select.push(db.raw('c.orders AS "__releasedOrders"'));
+      continue;
+    }
+    const sql = source.columns[field];
+    if (released && !sql && field !== 'optOuts') throw new Error(`the anonymous release has no ${field}`);
     if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
   }
-  if (q.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+  // The release holds no sensitive field and no opt-out: nothing on it depends on consent.
+  const needsSensitiveOptOut = q.needsSensitiveOptOut && !released;
+  if (needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
   let query: Knex.QueryBuilder;
   if (q.order.kind === 'keyed') {
     // Every row is hashed on every page, so the page is chosen on narrow
     // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
     // from writing the hash out again in WHERE and ORDER BY); only the page's
     // rows are then joined back for their columns.
-    const sortKey = sortKeyExpression(db, q.order, 'c.id');
-    const keys = db.select('c.id', db.raw('? AS "__sortKey"', [sortKey])).from('customers as c').offset(0);
-    scopeRows(db, keys, q);
+    const sortKey = sortKeyExpression(db, q.order, source.id);
+    const keys = db.select(db.raw(`${source.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(source.table).offset(0);
+    scopeRows(db, keys, q, source);
     const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(q.limit);
     if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [q.after]));
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
-    query = db.select(select).from(page.as('p')).join('customers as c', 'c.id', 'p.id').orderBy('p.__sortKey');
+    query = db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
   } else {
-    query = db.select(select).from('customers as c').orderBy('c.id').limit(q.limit);
-    scopeRows(db, query, q);
-    if (q.after) query.andWhere('c.id', '>', q.after);
+    query = db.select(select).from(source.table).orderBy(source.id).limit(q.limit);
+    scopeRows(db, query, q, source);
+    if (q.after) query.andWhere(source.id, '>', q.after);
   }
   const rows: Array<Record<string, unknown>> = await query;
   return rows.map((row) => {
     const subject: Subject = {
       id: row.id as string,
       // Not read means no requested field depends on it; default to the safe side.
-      sensitiveDataUseOptedOut: q.needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
+      sensitiveDataUseOptedOut: needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
+      ...(released ? { generalized: true } : {}),
     };
     delete row.__sensitiveOptedOut;
+    if (released && '__releasedOrders' in row) {
+      (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
+      delete row.__releasedOrders;
+    }
     (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? subject.id;
     delete row.__sortKey;
     if (row.optOuts && typeof row.optOuts === 'object') tag(row.optOuts as object, subject);
@@ -164,8 +214,8 @@ export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBui
   return query;
 }
 
-function optedOut(db: Knex, kind: OptOutKind): Knex.QueryBuilder {
-  return db.select(db.raw('1')).from('opt_outs as x').whereRaw('x.customer_id = c.id').andWhere('x.kind', kind).andWhere('x.opted_out', true);
+function optedOut(db: Knex, kind: OptOutKind, idColumn: string): Knex.QueryBuilder {
+  return db.select(db.raw('1')).from('opt_outs as x').whereRaw(`x.customer_id = ${idColumn}`).andWhere('x.kind', kind).andWhere('x.opted_out', true);
 }
 
 export interface OrderRow {

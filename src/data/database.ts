@@ -10,6 +10,7 @@ import * as anonymousRelease from './migrations/004_anonymous_release';
 import * as aggregates from './migrations/005_aggregates';
 import * as privacyViewTables from './migrations/006_privacy_views';
 import { privacyNames } from './privacyViews/names';
+import * as releaseClassKey from './migrations/007_anonymous_release_class_key';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '004_anonymous_release': anonymousRelease,
   '005_aggregates': aggregates,
   '006_privacy_views': privacyViewTables,
+  '007_anonymous_release_class_key': releaseClassKey,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

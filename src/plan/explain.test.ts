@@ -62,3 +62,17 @@ test('values kept as they are (KEEP) and values in clear are not listed', () => 
   expect(keep.consented).toMatchObject({ action: 'ANONYMIZED', strategy: 'KEEP' });
   expect(explainWithheld([useOf(keep, subjects(2), new Set())], { purpose: 'ANALYTICS', seesConsent: false })).toEqual([]);
 });
+
+test('a BAND entry says its width; other strategies carry none', () => {
+  const view = { name: 'OPT_OUT', excludesOptedOut: 'DIRECT_MARKETING', ownRecordOnly: false } as const;
+  const income = planField({ coordinate: 'Customer.estimatedIncome', classification: 'personal', purposes: ['AUTOMATED_DECISION'], mask: 'BAND', anonymize: 'BAND', bandWidth: 10_000 }, { view, purpose: 'DIRECT_MARKETING' });
+  const phone = planField({ coordinate: 'Customer.phone', classification: 'personal', purposes: ['CUSTOMER_SERVICE'], mask: 'LAST4', anonymize: 'SUPPRESS' }, { view, purpose: 'DIRECT_MARKETING' });
+  const widths: Record<string, number> = { 'Customer.estimatedIncome': 10_000, 'Customer.phone': 99 };
+  const told = explainWithheld([useOf(income, subjects(2), new Set()), useOf(phone, subjects(2), new Set())], {
+    purpose: 'DIRECT_MARKETING', seesConsent: true, bandWidthOf: (c) => widths[c],
+  });
+  expect(told.map((w) => [w.field, w.strategy, w.bandWidth])).toEqual([
+    ['Customer.estimatedIncome', 'BAND', 10_000],
+    ['Customer.phone', 'LAST4', undefined],
+  ]);
+});

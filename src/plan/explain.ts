@@ -23,19 +23,27 @@ export interface WithheldField {
   /** How many customers of the response this entry covers. */
   customers: number;
   message: string;
+  /** BAND only: the width of the bands shown (37 → 35 with width 5), so a reader knows the range. */
+  bandWidth?: number;
 }
 
 export interface ExplainOptions {
   purpose: Purpose;
   /** Whether this caller may see a customer's consent to sensitive-data use (OptOuts.sensitiveDataUse). */
   seesConsent: boolean;
+  /** The band width a BAND-decided field is shown at in this response (the policy's, or the release's level). */
+  bandWidthOf?: (coordinate: string) => number | undefined;
 }
 
 export function explainWithheld(uses: readonly FieldUse[], options: ExplainOptions): WithheldField[] {
   const out: WithheldField[] = [];
   const add = (field: string, decision: Decision, reason: ExplainedReason, customers: number) => {
     if (customers === 0 || showsValue(decision)) return;
-    out.push({ field, action: decision.action as WithheldField['action'], strategy: decision.strategy, reason, customers, message: explainReason(reason, options.purpose) });
+    const bandWidth = decision.strategy === 'BAND' ? options.bandWidthOf?.(field) : undefined;
+    out.push({
+      field, action: decision.action as WithheldField['action'], strategy: decision.strategy, reason, customers, message: explainReason(reason, options.purpose),
+      ...(bandWidth !== undefined ? { bandWidth } : {}),
+    });
   };
   for (const use of uses) {
     const [consented, optedOut] = use.decisions;

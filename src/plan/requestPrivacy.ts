@@ -11,6 +11,8 @@ import { planField, type FieldPlan } from './fieldPlan';
 import { ID_ORDER, keyedOrder, orderKeyFor, type RecipientOrder } from './recipientOrder';
 import type { Subject } from './subject';
 
+const GENERALIZING: ReadonlySet<Anonymizer> = new Set<Anonymizer>(['BAND', 'PREFIX', 'YEAR']);
+
 export class RequestPrivacy {
   private readonly plans = new Map<string, { plan: FieldPlan; use: FieldUse }>();
 
@@ -75,7 +77,11 @@ export class RequestPrivacy {
     return which === 0 ? plan.consented : plan.optedOut;
   }
 
-  transform(coordinate: string, decision: Decision, value: unknown): unknown {
+  /**
+   * `generalized`: the value comes from the anonymous release, already at its
+   * level; generalizing again would only corrupt it (a year is no ISO date).
+   */
+  transform(coordinate: string, decision: Decision, value: unknown, generalized = false): unknown {
     switch (decision.action) {
       case 'CLEAR':
         return value;
@@ -84,6 +90,7 @@ export class RequestPrivacy {
       case 'MASKED':
         return maskValue(decision.strategy as Mask, value, { bandWidth: this.plan(coordinate).policy.bandWidth });
       case 'ANONYMIZED':
+        if (generalized && GENERALIZING.has(decision.strategy as Anonymizer)) return value;
         return anonymizeValue(decision.strategy as Anonymizer, value, this.pseudonymKey, { bandWidth: this.plan(coordinate).policy.bandWidth });
     }
   }

@@ -8,6 +8,12 @@ export interface Subject {
   id: string;
   /** The one opt-out the per-field decision still depends on (decision step 3). */
   sensitiveDataUseOptedOut: boolean;
+  /**
+   * The row comes from the anonymous release: its values are already
+   * generalized to the release's levels, so BAND, PREFIX and YEAR are not
+   * applied again (PSEUDONYM still is).
+   */
+  generalized?: boolean;
 }
 
 export type Tagged<T extends object> = T & { [SUBJECT]: Subject };

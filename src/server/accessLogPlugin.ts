@@ -10,6 +10,9 @@ import type { DenialAggregator } from '../audit/denialAggregator';
 import type { PrivqlContext } from './context';
 import { explainWithheld } from '../plan/explain';
 import { showsValue } from '../policy/decide';
+import { ANONYMITY_POLICY } from '../policy/anonymity';
+import { bandWidthAt } from '../anonymity/levelSql';
+import { levelsOf } from '../anonymity/releaseMeta';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
@@ -63,13 +66,22 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           // Only responses that carry customer records say how they were treated.
           if (!privacy || (!recorder.hasReads && recorder.exclusions.length === 0)) return;
           const { view, purpose } = privacy.context;
+          // Rows of the anonymous release are banded at the release's level; elsewhere at the policy's width.
+          const release = ctx.releaseServed;
+          const releaseLevels = release ? levelsOf(ANONYMITY_POLICY, release) : undefined;
+          const bandWidthOf = (coordinate: string) =>
+            releaseLevels ? bandWidthAt(ANONYMITY_POLICY, releaseLevels, coordinate) : privacy.hasField(coordinate) ? privacy.plan(coordinate).policy.bandWidth : undefined;
           result.extensions = {
             ...result.extensions,
             privacy: {
               view: view.name,
               purpose,
               ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: explainWithheld(recorder.fieldUses, { purpose, seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented) }),
+              withheld: explainWithheld(recorder.fieldUses, { purpose, seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented), bandWidthOf }),
+              // How the release was cut: totals and levels, nothing per customer.
+              ...(release
+                ? { release: { k: release.k, achievedK: release.achievedK, refreshedAt: release.refreshedAt, released: release.released, suppressed: release.suppressed, levels: release.levels } }
+                : {}),
             },
           };
         },

@@ -19,6 +19,7 @@ import type { Database } from '../data/database';
 import { pseudonymKeyFor } from '../masking';
 import { ROLE_POLICY, purposesOf, validateRolePolicy } from '../policy/roles';
 import { ROLES } from '../policy/vocabulary';
+import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { cursorCodec } from '../resolvers/cursor';
 import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
@@ -31,6 +32,7 @@ import { knownOperationTypes } from './knownOperationTypes';
 import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
+import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -71,6 +73,11 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     if (!key) pseudonymKeys.set(app, (key = pseudonymKeyFor(config.pseudonymSecret, app)));
     return key;
   };
+
+  // The anonymous view is served from the release: bring it up to date
+  // before the first request (a fresh or changed database has none yet).
+  const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log);
+  await release.prepare();
 
   const bounds = requestBounds(config.limits, db);
   const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
@@ -135,7 +142,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     bounds.deadlines.middleware,
     expressMiddleware(apollo, {
       context: rateLimitedContext(
-        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor }),
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release }),
         { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
       ),
     }),

@@ -3,6 +3,8 @@ import type { Caller } from '../auth/caller';
 import type { AccessRecorder } from '../audit/accessRecorder';
 import type { Loaders } from '../data/loaders';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
+import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import type { ReleaseSummary } from '../anonymity/releaseMeta';
 import type { CallerCursors } from '../resolvers/cursor';
 
 /** What every resolver of one request sees. */
@@ -19,4 +21,8 @@ export interface PrivqlContext {
   pseudonymKey: Uint8Array;
   /** Present when the request named a purpose whose view reads customer records. */
   privacy?: RequestPrivacy;
+  /** The anonymous release, which the ANONYMOUS view is served from. */
+  release: ReleaseKeeper;
+  /** Set when this request served rows of the anonymous release: how that release was cut. */
+  releaseServed?: ReleaseSummary;
 }

@@ -16,6 +16,7 @@ import { RequestPrivacy } from '../plan/requestPrivacy';
 import { viewReadsRecords } from '../policy/roles';
 import { PURPOSES, isOneOf } from '../policy/vocabulary';
 import type { CursorCodec } from '../resolvers/cursor';
+import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import type { PrivqlContext } from './context';
 
 export interface ContextDeps extends CallerSources {
@@ -26,6 +27,7 @@ export interface ContextDeps extends CallerSources {
   /** Where refusals are recorded: once per source and reason per window. */
   denials: DenialAggregator;
   pseudonymKeyFor(app: string): Uint8Array;
+  release: ReleaseKeeper;
 }
 
 /** The parts of an HTTP request the context reads. */
@@ -54,7 +56,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy };
+    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release };
   };
 }
 

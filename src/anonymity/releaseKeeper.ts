@@ -1,0 +1,66 @@
+// Keeps the anonymous release current for one server process.
+//
+// The choice: a request for the ANONYMOUS view that finds the release stale
+// waits for the refresh before it is answered (one refresh per process at a
+// time: requests arriving meanwhile join it). A changed, erased or opted-out
+// customer is therefore never served from a release older than the change —
+// the staleness bound is zero — at the cost of one request waiting for a
+// refresh after each burst of changes (milliseconds at 1,000 customers, a few
+// seconds at 100,000: see `npm run bench`). Serving the old release while
+// refreshing in the background would answer faster but would keep showing a
+// customer who just asked to be erased.
+
+import type { Knex } from 'knex';
+import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
+import { refreshRelease } from './refresh';
+import { readReleaseMeta, type ReleaseSummary } from './releaseMeta';
+
+// Each round either serves a current release or refreshes; a change that
+// lands during a refresh costs one more round. Past this, data changes faster
+// than the release can be cut, and the request fails rather than serve old values.
+const MAX_ROUNDS = 3;
+
+export class ReleaseUnavailableError extends Error {}
+
+export class ReleaseKeeper {
+  private inflight: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly policy: AnonymityPolicy = ANONYMITY_POLICY,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  /** The current release's summary, refreshing first when customer data changed since it was cut. */
+  async current(): Promise<ReleaseSummary> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (this.inflight) {
+        await this.inflight;
+        continue;
+      }
+      const { needsRefresh, ...summary } = await readReleaseMeta(this.db);
+      if (!needsRefresh) return summary;
+      await this.refreshOnce();
+    }
+    throw new ReleaseUnavailableError('the anonymous release could not be brought up to date');
+  }
+
+  /** Refreshes if stale (start-up); resolves when the release is current. */
+  async prepare(): Promise<ReleaseSummary> {
+    return this.current();
+  }
+
+  private refreshOnce(): Promise<unknown> {
+    this.inflight ??= refreshRelease(this.db, { policy: this.policy, onlyIfStale: true })
+      .then((result) => {
+        if (result.refreshed) {
+          const s = result.summary;
+          this.log(`anonymous release refreshed in ${result.ms} ms: ${s.released} released, ${s.suppressed} suppressed, achieved k ${s.achievedK ?? '-'}`);
+        }
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
+    return this.inflight;
+  }
+}
