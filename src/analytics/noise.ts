@@ -42,6 +42,17 @@ export function noisePlan(epsilon: number, measures: readonly StatMeasure[], byC
   };
 }
 
+/**
+ * The noisy count a group must reach to be released, so that a group of one
+ * customer (present in one neighbouring data set, absent in the other) is
+ * released with probability at most δ: P(1 + Lap(b) ≥ τ) = ½·e^(−(τ−1)/b).
+ * Without it, a tiny ε would show which small groups exist at all.
+ */
+export function releaseThreshold(plan: NoisePlan, delta: number): number {
+  const b = plan.scales.count ?? 0;
+  return 1 + b * Math.log(1 / (2 * delta));
+}
+
 /** Each cell with noise added to every quantity the plan names. */
 export function addNoise(cells: readonly StatCell[], plan: NoisePlan, uniform: Uniform): StatCell[] {
   const noisy = (value: number, q: Quantity) => (plan.scales[q] ? value + laplace(plan.scales[q]!, uniform) : value);

@@ -51,6 +51,7 @@ export function checkStatsRequest(args: StatsArgs, policy: { k: number; aggregat
   if (args.noise) {
     epsilon = args.noise.epsilon;
     if (!(Number.isFinite(epsilon) && epsilon > 0)) throw badUserInput('noise.epsilon must be a positive number');
+    if (epsilon < policy.aggregates.minQueryEpsilon) throw badUserInput(`noise.epsilon must be at least ${policy.aggregates.minQueryEpsilon}: below it the noise hides every value and only which groups exist would show`);
   } else if (!policy.aggregates.exactAllowed) {
     throw forbidden('the policy allows only noisy aggregates: pass noise: { epsilon }', 'EXACT_AGGREGATES_NOT_ALLOWED');
   }

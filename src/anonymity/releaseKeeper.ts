@@ -22,8 +22,17 @@ const MAX_ROUNDS = 3;
 
 export class ReleaseUnavailableError extends Error {}
 
+/**
+ * How often a server looks for a stale release on its own. Readers of the
+ * database view privacy.anonymous_customers get no rows while the release is
+ * stale (a class thinned below k by an erasure must not be shown), so the
+ * release cannot wait for the next analyst request to be cut again.
+ */
+export const RELEASE_CHECK_MS = 30_000;
+
 export class ReleaseKeeper {
   private inflight: Promise<unknown> | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Knex,
@@ -48,6 +57,20 @@ export class ReleaseKeeper {
   /** Refreshes if stale (start-up); resolves when the release is current. */
   async prepare(): Promise<ReleaseSummary> {
     return this.current();
+  }
+
+  /** Refreshes a stale release every `intervalMs` in the background, until `stop`. */
+  watch(intervalMs = RELEASE_CHECK_MS): void {
+    this.timer ??= setInterval(() => {
+      this.current().catch(() => this.log('the anonymous release could not be refreshed; it will be tried again'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inflight?.catch(() => undefined);
   }
 
   private refreshOnce(): Promise<unknown> {

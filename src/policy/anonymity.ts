@@ -52,6 +52,10 @@ export interface AggregatePolicy {
   exactAllowed: boolean;
   /** ε each analyst principal may spend on noisy aggregates per UTC day. */
   dailyEpsilon: number;
+  /** The least ε one noisy query may use: below it the noise swamps every answer and only the thresholds would speak. */
+  minQueryEpsilon: number;
+  /** Noisy answers: the probability allowed that a group of one customer is released at all. */
+  delta: number;
   /** Values are clamped to these bounds before summing, so one customer's influence is bounded. */
   incomeBounds: readonly [number, number];
   /** Per customer and group: the sum of that customer's order amounts is clamped to this. */
@@ -106,6 +110,8 @@ export const ANONYMITY_POLICY: AnonymityPolicy = {
   aggregates: {
     exactAllowed: true,
     dailyEpsilon: 1,
+    minQueryEpsilon: 0.01,
+    delta: 1e-6,
     incomeBounds: [0, 250_000],
     orderAmountBounds: [0, 5_000],
     ageBand: 10,
@@ -162,6 +168,8 @@ export function validateAnonymityPolicy(policy: AnonymityPolicy, catalog: Catalo
   }
   const a = policy.aggregates;
   if (!(a.dailyEpsilon >= 0)) problems.push('aggregates.dailyEpsilon must be non-negative');
+  if (!(a.minQueryEpsilon > 0)) problems.push('aggregates.minQueryEpsilon must be positive');
+  if (!(a.delta > 0 && a.delta < 0.01)) problems.push('aggregates.delta must be in (0, 0.01)');
   for (const [name, [low, high]] of [['incomeBounds', a.incomeBounds], ['orderAmountBounds', a.orderAmountBounds]] as const) {
     if (!(low < high)) problems.push(`aggregates.${name} must be an increasing pair`);
   }

@@ -9,7 +9,7 @@ import { writeAggregateRecord, type AggregateDetail } from '../audit/aggregateRe
 import { dimensionSql, valueLabel, type StatMeasure } from '../analytics/dimensions';
 import { cryptoUniform, type Uniform } from '../analytics/laplace';
 import { auditCell as cellOf, condition, flaggedByAudit, recordReleased, spendEpsilon, utcDay, type AuditCell, type Principal } from '../analytics/ledger';
-import { addNoise, noisePlan } from '../analytics/noise';
+import { addNoise, noisePlan, releaseThreshold } from '../analytics/noise';
 import { checkStatsRequest, type StatsArgs, type StatsRequest } from '../analytics/statsRequest';
 import { queryStats, type StatCell } from '../analytics/statsQuery';
 import { suppressCells } from '../analytics/suppression';
@@ -72,29 +72,48 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
       epsilonRemaining: round(spend.remaining, 6),
     });
   }
-  const { cells, customersCovered } = await queryStats(trx, request, s.policy.aggregates);
-
+  let cells: StatCell[];
+  let customersCovered: number;
   let released: StatCell[];
   let suppressedGroups: number | null;
   let withheldByAudit = 0;
   let noise = 'none: exact counts, groups below k withheld and further groups withheld so none can be worked out from the rest';
   if (request.epsilon !== null) {
+    ({ cells, customersCovered } = await queryStats(trx, request, s.policy.aggregates));
     const plan = noisePlan(request.epsilon, request.measures, request.groupBy.includes('ORDER_CATEGORY'), s.policy.aggregates);
-    // Thresholding on the noisy count, never on the true one.
-    released = addNoise(cells, plan, s.uniform).filter((cell) => cell.count >= request.k);
+    // Thresholding on the noisy count, never on the true one, and high
+    // enough that a group of one is released with probability at most δ:
+    // whether a small group exists at all is what a tiny ε would tell.
+    const threshold = Math.max(request.k, releaseThreshold(plan, s.policy.aggregates.delta));
+    released = addNoise(cells, plan, s.uniform).filter((cell) => cell.count >= threshold);
     suppressedGroups = null;
-    noise = plan.description;
+    noise = `${plan.description}; released only where the noisy count reaches ${round(threshold, 2)} (δ=${s.policy.aggregates.delta})`;
   } else {
-    const audit = cells.map((cell) => auditCell(request, cell, s.policy));
+    // An exact answer is a slice of one table over the filter's and the
+    // groups' dimensions, withheld as a whole: asking for a group's
+    // complements one filter at a time then meets the same withheld cells
+    // as asking for the table, instead of a fresh slice that releases them.
+    const table = asTable(request);
+    const whole = await queryStats(trx, table, s.policy.aggregates);
+    const fixed = request.filter.length;
+    const inSlice = (cell: StatCell) => request.filter.every((f, j) => cell.values[j] === f.value);
+    const slice = whole.cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => inSlice(cell));
+    const audit = slice.map(({ cell }) => auditCell(table, cell, s.policy));
     // Groups below the threshold are withheld anyway: only the others are checked.
-    const candidates = audit.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.count >= request.k);
+    const candidates = audit.map((cell, j) => ({ cell, i: slice[j].i })).filter(({ cell }) => cell.count >= request.k);
     const flagged = await flaggedByAudit(trx, who, s.day, candidates.map(({ cell }) => cell), s.policy.k);
     const forced = new Set([...flagged].map((j) => candidates[j].i));
-    const withheld = suppressCells(cells, { threshold: request.k, k: s.policy.k, forced });
-    released = cells.filter((_, i) => !withheld.has(i));
-    suppressedGroups = withheld.size;
+    const withheld = suppressCells(whole.cells, { threshold: request.k, k: s.policy.k, forced });
+    const kept = slice.filter(({ i }) => !withheld.has(i));
+    cells = slice.map(({ cell }) => cell);
+    released = kept.map(({ cell }) => ({ ...cell, values: cell.values.slice(fixed) }));
+    suppressedGroups = slice.length - kept.length;
     withheldByAudit = forced.size;
-    await recordReleased(trx, who, s.day, audit.filter((_, i) => !withheld.has(i)));
+    await recordReleased(trx, who, s.day, audit.filter((_, j) => !withheld.has(slice[j].i)));
+    // Categories overlap, so only a plain count tells how many a filter covers.
+    if (fixed === 0) customersCovered = whole.customersCovered;
+    else if (request.groupBy.includes('ORDER_CATEGORY')) customersCovered = await coveredBy(trx, request, s.policy);
+    else customersCovered = cells.reduce((n, cell) => n + cell.count, 0);
   }
 
   const detail: AggregateDetail = {
@@ -129,6 +148,18 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
   };
 }
 
+/** The same request with its filter's dimensions as leading groups over everyone. */
+function asTable(request: StatsRequest): StatsRequest {
+  if (request.filter.length === 0) return request;
+  return { ...request, groupBy: [...request.filter.map((f) => f.dimension), ...request.groupBy], filter: [] };
+}
+
+/** Customers the request's filter (and consent) covers: a plain count, for the log. */
+async function coveredBy(trx: Knex.Transaction, request: StatsRequest, policy: AnonymityPolicy): Promise<number> {
+  const { customersCovered } = await queryStats(trx, { ...request, groupBy: [], measures: ['COUNT'] }, policy.aggregates);
+  return customersCovered;
+}
+
 /** The conditions defining a cell's population: filter, group values, and consent for sensitive dimensions. */
 function auditCell(request: StatsRequest, cell: StatCell, policy: AnonymityPolicy): AuditCell {
   const conditions = request.filter.map((f) => condition(f.dimension, f.value));
@@ -139,7 +170,8 @@ function auditCell(request: StatsRequest, cell: StatCell, policy: AnonymityPolic
 
 function group(request: StatsRequest, cell: StatCell, policy: AnonymityPolicy, noisy: boolean) {
   const wants = (m: StatMeasure) => request.measures.includes(m);
-  const count = noisy ? Math.round(cell.count) : cell.count;
+  // A noisy count stays a count: whole, not negative, within GraphQL's Int.
+  const count = noisy ? Math.min(2 ** 31 - 1, Math.max(0, Math.round(cell.count))) : cell.count;
   // Noisy averages are post-processed into the range they could have.
   const within = (x: number, [low, high]: readonly [number, number]) => (noisy ? Math.min(high, Math.max(low, x)) : x);
   return {

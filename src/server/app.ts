@@ -78,6 +78,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   // before the first request (a fresh or changed database has none yet).
   const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log);
   await release.prepare();
+  release.watch();
 
   const bounds = requestBounds(config.limits, db);
   const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
@@ -174,6 +175,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     schema: privqlSchema,
     stop: async () => {
       await apollo.stop();
+      await release.stop();
       await denials.stop().catch(() => log('could not write the counts of repeated refusals to the access log'));
     },
   };

@@ -108,9 +108,13 @@ function selectFor(catalog: Catalog, dbView: DatabaseView, ctx: DecisionContext)
   const from = dbView.fromRelease ? `anonymous_release ${ROW}` : `customers ${ROW}`;
   const join = usesKeys ? `\n  CROSS JOIN (SELECT inner_pad, outer_pad FROM ${KEY_TABLE} WHERE app = ${literal(dbView.pseudonymsFor!)}) ${KEYS}` : '';
   const kind = ctx.view.excludesOptedOut;
-  const where = kind && !dbView.fromRelease
-    ? `\nWHERE NOT EXISTS (SELECT 1 FROM opt_outs x WHERE x.customer_id = ${ROW}.id AND x.kind = ${literal(kind)} AND x.opted_out)`
-    : '';
+  // A stale release may hold a class an erasure thinned below k: it is not
+  // shown until the server has cut the release again (ReleaseKeeper.watch).
+  const where = dbView.fromRelease
+    ? `\nWHERE NOT EXISTS (SELECT 1 FROM anonymous_release_meta m WHERE m.stale)`
+    : kind
+      ? `\nWHERE NOT EXISTS (SELECT 1 FROM opt_outs x WHERE x.customer_id = ${ROW}.id AND x.kind = ${literal(kind)} AND x.opted_out)`
+      : '';
   // Rows in pseudonym order where ids are pseudonyms: the table's own order
   // could follow the real ids.
   const order = pseudonymColumn ? `\nORDER BY ${pseudonymColumn}` : '';
