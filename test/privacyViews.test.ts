@@ -80,7 +80,7 @@ test('the disclosure view carries the partner application\'s pseudonyms, not ids
 });
 
 describe('anonymous_customers (the k-anonymous release)', () => {
-  test('equals what GraphQL returns to ANALYST: the released rows, their values, the analyst application's pseudonyms', async () => {
+  test("equals what GraphQL returns to ANALYST: the released rows, their values, the analyst application's pseudonyms", async () => {
     const released: string[] = await h.db.knex('anonymous_release').pluck('customer_id');
     expect(released.length).toBeGreaterThan(0);
     const rows = await expectViewEqualsGraphql('anonymous', 'ANALYST');
