@@ -36,8 +36,7 @@ function guardResolver(coordinate: string, resolve: GraphQLFieldResolver<unknown
     const decision = privacy.decide(coordinate, subject);
     if (decision.action === 'OMITTED') return null;
     const value = resolve(source, args, context, info);
-    const generalized = subject.generalized === true;
-    if (value instanceof Promise) return value.then((v) => privacy.transform(coordinate, decision, v, generalized));
-    return privacy.transform(coordinate, decision, value, generalized);
+    if (value instanceof Promise) return value.then((v) => privacy.transform(coordinate, decision, v, subject));
+    return privacy.transform(coordinate, decision, value, subject);
   };
 }

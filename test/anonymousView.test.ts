@@ -5,7 +5,7 @@
 // values, extensions.privacy tells the band widths and how the release was
 // cut, and a changed customer is not served with old values.
 
-import { pseudonymKeyFor, pseudonymize } from '../src/masking';
+import { releasePseudonyms } from './support/releasePseudonyms';
 import { ANONYMITY_POLICY } from '../src/policy/anonymity';
 import { readReleaseMeta } from '../src/anonymity/releaseMeta';
 import { startHarness, type Harness, type GraphQLResponse } from './support/harness';
@@ -37,9 +37,8 @@ async function pages(o: { selection?: string; filter?: Json; first?: number } = 
   return { nodes, responses };
 }
 const tupleOf = (n: Json) => JSON.stringify([n.age, n.birthDate, n.estimatedIncome, n.postalCode, n.city, n.segment, n.shoppingHabits, n.orders]);
-const realIdsOf = (pseudonyms: string[]) => {
-  const key = pseudonymKeyFor(h.config.pseudonymSecret, 'bi-workbench');
-  const real = new Map(allIds.map((id) => [pseudonymize(key, id), id]));
+const realIdsOf = async (pseudonyms: string[]) => {
+  const real = await releasePseudonyms(h.db.knex, h.config.pseudonymSecret, 'bi-workbench', allIds);
   return pseudonyms.map((p) => real.get(p) ?? `unknown ${p}`);
 };
 
@@ -55,7 +54,7 @@ test('every row the analyst can page through shares its quasi-identifiers with a
 
 test('suppressed customers are absent from every page, and the pages hold exactly the released ones', async () => {
   const { nodes } = await pages({ first: 50, selection: 'segment' });
-  const shown = new Set(realIdsOf(nodes.map((n) => n.id)));
+  const shown = new Set(await realIdsOf(nodes.map((n) => n.id)));
   const released = new Set(await h.db.knex('anonymous_release').pluck('customer_id'));
   const suppressed = allIds.filter((id) => !released.has(id));
   expect(suppressed.length).toBe((await readReleaseMeta(h.db.knex)).suppressed);
@@ -97,7 +96,7 @@ test('extensions.privacy gives band widths and how the release was cut, nothing 
 test('a changed customer marks the release stale, and the next analyst request is served a release with the change', async () => {
   const { nodes } = await pages({ selection: 'segment' });
   const victimPseudonym = nodes.find((n) => n.segment !== null)?.id ?? nodes[0].id;
-  const victim = realIdsOf([victimPseudonym])[0]!;
+  const victim = (await realIdsOf([victimPseudonym]))[0]!;
   const before = Date.now();
   // A segment no one else has: wherever segment is released, the customer now stands alone.
   await h.db.knex('customers').where({ id: victim }).update({ segment: 'only-one-of-its-kind' });

@@ -16,6 +16,7 @@ import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
 import { BASE_TABLE, createBaseTable } from './baseTable';
 import { classSizes, groupByKeys } from './classSizes';
 import { describeLevels, releaseColumns, RELEASE_COLUMN_TYPES, type LevelVector } from './levelSql';
+import { releaseEpoch } from './releaseEpoch';
 import { readReleaseMeta, summaryOf, type ReleaseSummary } from './releaseMeta';
 import { searchLevels } from './search';
 
@@ -66,9 +67,9 @@ async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfS
   const achievedK = released > 0 ? search.evaluation.achievedK : null;
   await trx.raw(
     `UPDATE anonymous_release_meta
-        SET refreshed_at = now(), k = ?, achieved_k = ?, levels = ?::jsonb, released = ?, suppressed = ?, stale = false
+        SET refreshed_at = now(), k = ?, achieved_k = ?, levels = ?::jsonb, epoch = ?, released = ?, suppressed = ?, stale = false
       WHERE id = 1`,
-    [policy.k, achievedK, JSON.stringify(levels), released, customers - released],
+    [policy.k, achievedK, JSON.stringify(levels), releaseEpoch(policy.k, levels), released, customers - released],
   );
   const meta = await readReleaseMeta(trx);
   return { summary: summaryOf(meta), refreshed: true, levels: search.levels, candidatesEvaluated: search.candidatesEvaluated };

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
+import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
 
 /** SQL expression for each readable Customer field, aliased to the field name. */
 const CUSTOMER_COLUMNS: Record<string, string> = {
@@ -59,10 +60,12 @@ interface RowSource {
   table: string;
   id: string;
   columns: Record<string, string>;
+  /** What a keyed order hashes: the id, or for the release its release-scoped id (src/anonymity/releaseEpoch.ts). */
+  keyedValue: string;
 }
 const SOURCES: Record<'customers' | 'release', RowSource> = {
-  customers: { table: 'customers as c', id: 'c.id', columns: CUSTOMER_COLUMNS },
-  release: { table: 'anonymous_release as c', id: 'c.customer_id', columns: RELEASE_COLUMNS },
+  customers: { table: 'customers as c', id: 'c.id', columns: CUSTOMER_COLUMNS, keyedValue: 'c.id' },
+  release: { table: 'anonymous_release as c', id: 'c.customer_id', columns: RELEASE_COLUMNS, keyedValue: releaseScopedIdSql('c') },
 };
 
 /** The released order list of a row read from the release (null: orders suppressed). */
@@ -102,14 +105,16 @@ export interface CustomerRow {
 }
 
 /**
- * The sort key of `column` under an order: the id itself, or SHA-256 of the
- * order key and the id with the built-in sha256() (PostgreSQL 11+, PGlite
- * alike: no extension needed).
+ * The sort key of `value` (an id, as SQL) under an order: the id itself, or
+ * SHA-256 of the order key and the id with the built-in sha256() (PostgreSQL
+ * 11+, PGlite alike: no extension needed).
  */
-export function sortKeyExpression(db: Knex, order: RecipientOrder, column: string): Knex.Raw {
-  if (order.kind === 'id') return db.raw('??', [column]);
-  return db.raw(`sha256(?::bytea || convert_to(??::text, 'UTF8'))`, [order.key, column]);
+export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.Raw): Knex.Raw {
+  if (order.kind === 'id') return value;
+  return db.raw(`sha256(?::bytea || convert_to(?::text, 'UTF8'))`, [order.key, value]);
 }
+
+const columnRef = (db: Knex, column: string) => db.raw('??', [column]);
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
 function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
@@ -122,11 +127,11 @@ function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source:
 }
 
 function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? > ?', [column, after]) : db.raw(`? > decode(?, 'hex')`, [sortKeyExpression(db, order, column), after]);
+  return order.kind === 'id' ? db.raw('?? > ?', [column, after]) : db.raw(`? > decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), after]);
 }
 
 function throughPosition(db: Knex, order: RecipientOrder, column: string, through: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? <= ?', [column, through]) : db.raw(`? <= decode(?, 'hex')`, [sortKeyExpression(db, order, column), through]);
+  return order.kind === 'id' ? db.raw('?? <= ?', [column, through]) : db.raw(`? <= decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), through]);
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
@@ -145,13 +150,16 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   // The release holds no sensitive field and no opt-out: nothing on it depends on consent.
   const needsSensitiveOptOut = q.needsSensitiveOptOut && !released;
   if (needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+  // Read in the same statement as the rows and their order: one snapshot, so
+  // a refresh committing meanwhile cannot pair new rows with the old epoch.
+  if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`));
   let query: Knex.QueryBuilder;
   if (q.order.kind === 'keyed') {
     // Every row is hashed on every page, so the page is chosen on narrow
     // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
     // from writing the hash out again in WHERE and ORDER BY); only the page's
     // rows are then joined back for their columns.
-    const sortKey = sortKeyExpression(db, q.order, source.id);
+    const sortKey = sortKeyExpression(db, q.order, db.raw(source.keyedValue));
     const keys = db.select(db.raw(`${source.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(source.table).offset(0);
     scopeRows(db, keys, q, source);
     const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(q.limit);
@@ -169,9 +177,10 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
       id: row.id as string,
       // Not read means no requested field depends on it; default to the safe side.
       sensitiveDataUseOptedOut: needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
-      ...(released ? { generalized: true } : {}),
+      ...(released ? { generalized: true, releaseEpoch: row.__releaseEpoch as string } : {}),
     };
     delete row.__sensitiveOptedOut;
+    delete row.__releaseEpoch;
     if (released && '__releasedOrders' in row) {
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
       delete row.__releasedOrders;

@@ -10,6 +10,7 @@ import type { Decision, FieldPolicy, Mask, Anonymizer } from '../policy/vocabula
 import { planField, type FieldPlan } from './fieldPlan';
 import { ID_ORDER, keyedOrder, orderKeyFor, type RecipientOrder } from './recipientOrder';
 import type { Subject } from './subject';
+import { releaseScopedId } from '../anonymity/releaseEpoch';
 
 const GENERALIZING: ReadonlySet<Anonymizer> = new Set<Anonymizer>(['BAND', 'PREFIX', 'YEAR']);
 
@@ -78,10 +79,11 @@ export class RequestPrivacy {
   }
 
   /**
-   * `generalized`: the value comes from the anonymous release, already at its
-   * level; generalizing again would only corrupt it (a year is no ISO date).
+   * `from.generalized`: the value comes from the anonymous release, already at
+   * its level; generalizing again would only corrupt it (a year is no ISO
+   * date). `from.releaseEpoch`: a pseudonym there is of the release-scoped id.
    */
-  transform(coordinate: string, decision: Decision, value: unknown, generalized = false): unknown {
+  transform(coordinate: string, decision: Decision, value: unknown, from: Pick<Subject, 'generalized' | 'releaseEpoch'> = {}): unknown {
     switch (decision.action) {
       case 'CLEAR':
         return value;
@@ -90,8 +92,14 @@ export class RequestPrivacy {
       case 'MASKED':
         return maskValue(decision.strategy as Mask, value, { bandWidth: this.plan(coordinate).policy.bandWidth });
       case 'ANONYMIZED':
-        if (generalized && GENERALIZING.has(decision.strategy as Anonymizer)) return value;
-        return anonymizeValue(decision.strategy as Anonymizer, value, this.pseudonymKey, { bandWidth: this.plan(coordinate).policy.bandWidth });
+        if (from.generalized && GENERALIZING.has(decision.strategy as Anonymizer)) return value;
+        return anonymizeValue(decision.strategy as Anonymizer, scoped(decision, value, from.releaseEpoch), this.pseudonymKey, { bandWidth: this.plan(coordinate).policy.bandWidth });
     }
   }
+}
+
+// Only a pseudonym is scoped: other anonymizers keep the value as it is.
+function scoped(decision: Decision, value: unknown, epoch: string | undefined): unknown {
+  if (epoch === undefined || decision.strategy !== 'PSEUDONYM') return value;
+  return typeof value === 'string' || typeof value === 'number' ? releaseScopedId(epoch, value) : value;
 }

@@ -14,6 +14,12 @@ export interface Subject {
    * applied again (PSEUDONYM still is).
    */
   generalized?: boolean;
+  /**
+   * The epoch of the release the row was read from: its pseudonyms are of
+   * `epoch:id`, so rows of releases cut at different levels cannot be joined
+   * (src/anonymity/releaseEpoch.ts).
+   */
+  releaseEpoch?: string;
 }
 
 export type Tagged<T extends object> = T & { [SUBJECT]: Subject };

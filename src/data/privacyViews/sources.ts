@@ -4,6 +4,7 @@
 // generator (a new field must say where it lives before any view shows it).
 
 import { OPT_OUT_KINDS } from '../../policy/vocabulary';
+import { releaseScopedIdSql } from '../../anonymity/releaseEpoch';
 import type { SqlValue } from './sqlStrategies';
 
 /** Alias of the row a view is built on (customers or anonymous_release). */
@@ -35,7 +36,9 @@ export const CUSTOMER_SOURCES: Readonly<Record<string, SqlValue>> = {
  * release, so an anonymizer other than PSEUDONYM takes them as they are.
  */
 export const RELEASE_SOURCES: Readonly<Record<string, SqlValue>> = {
-  id: { sql: `${ROW}.customer_id::text`, kind: 'text' },
+  // The release-scoped id (epoch:customer id), as GraphQL pseudonymizes it:
+  // the view then gives the analyst application's pseudonyms exactly.
+  id: { sql: releaseScopedIdSql(ROW), kind: 'text' },
   age: { sql: `${ROW}.age`, kind: 'int' },
   birthDate: { sql: `${ROW}.birth_date`, kind: 'isoDate' },
   estimatedIncome: { sql: `${ROW}.estimated_income`, kind: 'int' },
