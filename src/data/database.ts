@@ -11,7 +11,7 @@ import * as aggregates from './migrations/005_aggregates';
 import * as privacyViewTables from './migrations/006_privacy_views';
 import { privacyNames } from './privacyViews/names';
 import * as releaseClassKey from './migrations/007_anonymous_release_class_key';
-import * as releaseEpoch from './migrations/009_release_epoch';
+import * as releaseEpoch from './migrations/008_release_epoch';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,7 +52,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '005_aggregates': aggregates,
   '006_privacy_views': privacyViewTables,
   '007_anonymous_release_class_key': releaseClassKey,
-  '009_release_epoch': releaseEpoch,
+  '008_release_epoch': releaseEpoch,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

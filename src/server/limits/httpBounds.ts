@@ -12,6 +12,10 @@ export function httpServerOptions(limits: RequestLimits): http.ServerOptions {
     // Node enforces both timeouts on this interval (30 s by default), which
     // would let a short timeout run up to 30 s over.
     connectionsCheckingInterval: Math.min(1000, limits.httpHeadersTimeoutMs),
+    // Well past the idle time after which clients stop reusing a connection
+    // (undici: 4 s): at Node's 5 s, a busy client could send a request on a
+    // socket the server was closing, and get ECONNRESET instead of an answer.
+    keepAliveTimeout: 15_000,
   };
 }
 
