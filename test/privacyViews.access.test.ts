@@ -3,7 +3,6 @@
 // in any view's text, and no leak of filtered rows through a reader's own
 // function. SET ROLE works on PGlite as on a server, so this runs on both.
 
-import type { Knex } from 'knex';
 import { DATABASE_VIEWS, type DatabaseView } from '../src/policy/databaseViews';
 import { KEY_TABLE } from '../src/data/privacyViews/generate';
 import { hmacPads } from '../src/data/privacyViews/install';
@@ -12,6 +11,7 @@ import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { installPrivacyViews } from '../src/data/privacyViews/install';
 import { buildPrivqlSchema } from '../src/server/schema';
 import { startHarness, TEST_PSEUDONYM_SECRET, type Harness } from './support/harness';
+import { asRole } from './support/privacyViews';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,25 +28,10 @@ afterAll(() => h?.close());
 const names = () => privacyNames(h.db.schema);
 const viewOf = (v: DatabaseView) => `${ident(names().schema)}.${ident(names().viewOf(v))}`;
 
-/** Runs `fn` as `role` in a transaction that is rolled back, so the role never outlives it. */
-async function asRole<T>(role: string, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  let result: T;
-  await h.db.knex
-    .transaction(async (trx) => {
-      await trx.raw(`SET LOCAL ROLE ${ident(role)}`);
-      result = await fn(trx);
-      throw ROLLBACK;
-    })
-    .catch((err) => {
-      if (err !== ROLLBACK) throw err;
-    });
-  return result!;
-}
-const ROLLBACK = new Error('rollback');
 
 async function refused(role: string, sql: string): Promise<string> {
   try {
-    await asRole(role, (trx) => trx.raw(sql));
+    await asRole(h.db.knex, role, (trx) => trx.raw(sql));
     return 'allowed';
   } catch (err) {
     return /permission denied/.test((err as Error).message) ? 'denied' : (err as Error).message;
@@ -62,7 +47,7 @@ describe.each(DATABASE_VIEWS.map((v) => [v.name, v] as const))('reader role of %
   const role = () => names().roleOf(view);
 
   test('reads its own view', async () => {
-    const count = await asRole(role(), async (trx) => (await trx.raw(`SELECT count(*)::int AS n FROM ${viewOf(view)}`)).rows[0].n);
+    const count = await asRole(h.db.knex, role(), async (trx) => (await trx.raw(`SELECT count(*)::int AS n FROM ${viewOf(view)}`)).rows[0].n);
     // The release is empty until the release job fills it; the other views hold the seeded customers.
     if (!view.fromRelease) expect(count).toBeGreaterThan(0);
   });
@@ -97,7 +82,7 @@ test("a reader's own cheap function in WHERE never sees a row the view removes (
   const marketing = DATABASE_VIEWS.find((v) => v.name === 'marketing')!;
   const optedOut = new Set((await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).select('customer_id')).map((r: Json) => r.customer_id as string));
   expect(optedOut.size).toBeGreaterThan(0);
-  const seen = await asRole(names().roleOf(marketing), async (trx) => {
+  const seen = await asRole(h.db.knex, names().roleOf(marketing), async (trx) => {
     await trx.raw('CREATE TEMP TABLE seen (id text)');
     await trx.raw(`CREATE FUNCTION pg_temp.peek(id text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
       BEGIN INSERT INTO pg_temp.seen VALUES (id); RETURN true; END $$`);

@@ -4,11 +4,11 @@
 // happened to ask GraphQL: now the view shows nothing while the release is
 // stale, and the server cuts it again on its own (ReleaseKeeper.watch).
 
-import type { Knex } from 'knex';
 import { ident, privacyNames } from '../src/data/privacyViews/names';
 import { refreshRelease } from '../src/anonymity/refresh';
 import { ANONYMITY_POLICY } from '../src/policy/anonymity';
 import { startHarness, type Harness } from './support/harness';
+import { asRole } from './support/privacyViews';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,27 +16,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h?.close());
 
-const ROLLBACK = new Error('rollback');
-async function asRole<T>(role: string, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  let result: T;
-  await h.db.knex
-    .transaction(async (trx) => {
-      await trx.raw(`SET LOCAL ROLE ${ident(role)}`);
-      result = await fn(trx);
-      throw ROLLBACK;
-    })
-    .catch((err) => {
-      if (err !== ROLLBACK) throw err;
-    });
-  return result!;
-}
 
 test('a customer deleted from the database is not shown by privacy.anonymous_customers: nothing while the release is stale, then the new release', async () => {
   const names = privacyNames(h.db.schema);
   const view = `${ident(names.schema)}.${ident(names.viewOf({ name: 'anonymous' } as any))}`;
   const role = names.roleOf({ name: 'anonymous' } as any);
   // The release is current (the harness's server prepared it at start).
-  const before = await asRole(role, async (trx) => Number((await trx.raw(`SELECT count(*) AS n FROM ${view}`)).rows[0].n));
+  const before = await asRole(h.db.knex, role, async (trx) => Number((await trx.raw(`SELECT count(*) AS n FROM ${view}`)).rows[0].n));
   const released = await h.db.knex('anonymous_release').count<{ n: string }[]>('* as n');
   expect(before).toBe(Number(released[0].n));
 
@@ -46,7 +32,7 @@ test('a customer deleted from the database is not shown by privacy.anonymous_cus
   await h.db.knex('opt_outs').where({ customer_id: victim }).del();
   await h.db.knex('customers').where({ id: victim }).del();
 
-  const count = () => asRole(role, async (trx) => Number((await trx.raw(`SELECT count(*) AS n FROM ${view}`)).rows[0].n));
+  const count = () => asRole(h.db.knex, role, async (trx) => Number((await trx.raw(`SELECT count(*) AS n FROM ${view}`)).rows[0].n));
   // The release is stale now, and may hold a class the erasure thinned below
   // k: the warehouse reader sees nothing until it is cut again.
   expect(await count()).toBe(0);

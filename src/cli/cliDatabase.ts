@@ -3,6 +3,7 @@
 // PRIVQL_DATA_DIR. An in-memory one would vanish when the command exits.
 
 import { migrate, openDatabase, type Database } from '../data/database';
+import { errorMessage, type Io } from './io';
 
 export async function openCliDatabase(env: NodeJS.ProcessEnv): Promise<Database | null> {
   const url = env.DATABASE_URL || undefined;
@@ -19,3 +20,25 @@ export async function openCliDatabase(env: NodeJS.ProcessEnv): Promise<Database 
 }
 
 export const NO_DATABASE = 'set DATABASE_URL, or PRIVQL_DATA_DIR for an embedded database kept in a directory: an in-memory database holds no release';
+
+/**
+ * Opens the command's database, runs `work` on it and closes it, turning a
+ * missing database (2) or a failure (1) into one line that names the
+ * database but never its URL.
+ */
+export async function withCliDatabase(command: string, env: NodeJS.ProcessEnv, io: Io, work: (db: Database) => Promise<number>): Promise<number> {
+  let db: Database | null = null;
+  try {
+    db = await openCliDatabase(env);
+    if (!db) {
+      io.err(`${command}: ${NO_DATABASE}`);
+      return 2;
+    }
+    return await work(db);
+  } catch (e) {
+    io.err(`${command}: failed${db ? ` on ${db.describe()}` : ''}: ${errorMessage(e)}`);
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}

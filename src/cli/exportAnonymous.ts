@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { exportRelease } from '../anonymity/exportRelease';
 import { formatOf } from '../anonymity/exportFormat';
-import type { Database } from '../data/database';
-import { NO_DATABASE, openCliDatabase } from './cliDatabase';
-import { consoleIo, errorMessage, type Io } from './io';
+import { withCliDatabase } from './cliDatabase';
+import { consoleIo, type Io, runCommand } from './io';
 
 const USAGE = `usage: npm run export:anonymous -- --out FILE.csv|FILE.jsonl [--force]
 
@@ -48,13 +47,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     io.err(`export:anonymous: ${out} exists; nothing was written (use --force to replace it)`);
     return 1;
   }
-  let db: Database | null = null;
-  try {
-    db = await openCliDatabase(env);
-    if (!db) {
-      io.err(`export:anonymous: ${NO_DATABASE}`);
-      return 2;
-    }
+  return withCliDatabase('export:anonymous', env, io, async (db) => {
     const started = Date.now();
     const principal = env.PRIVQL_PRINCIPAL || userInfo().username;
     const result = await exportRelease(db.knex, out, {
@@ -68,12 +61,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     io.out(`k ${s.k}, achieved k ${s.achievedK ?? '-'}; ${s.released} released, ${s.suppressed} suppressed`);
     for (const [dimension, level] of Object.entries(s.levels)) io.out(`  ${dimension.padEnd(15)} ${level}`);
     return 0;
-  } catch (e) {
-    io.err(`export:anonymous: failed${db ? ` on ${db.describe()}` : ''}: ${errorMessage(e)}`);
-    return 1;
-  } finally {
-    await db?.close();
-  }
+  });
 }
 
 function bar(done: number, total: number): string {
@@ -82,12 +70,4 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}% ${done}/${total} rows`;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand(main);

@@ -16,3 +16,14 @@ export function errorMessage(err: unknown): string {
   const fromDatabase = typeof (err as { code?: unknown }).code === 'string' && typeof (err as { severity?: unknown }).severity === 'string';
   return fromDatabase ? err.message.slice(err.message.lastIndexOf(' - ') + 3) : err.message;
 }
+
+/** Runs a command's main as a process: its return value is the exit code, a throw is a crash. */
+export function runCommand(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -6,7 +6,7 @@
 import { migrate, openDatabase, type Database } from '../data/database';
 import { DEFAULT_SEED } from '../../seeds/generate';
 import { isSeeded, seedDatabase } from '../../seeds/seed';
-import { consoleIo, errorMessage, type Io } from './io';
+import { consoleIo, errorMessage, type Io, runCommand } from './io';
 
 export interface SeedArgs {
   customers: number;
@@ -115,12 +115,4 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand(main);

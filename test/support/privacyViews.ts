@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { PURPOSE_OF, type Harness } from './harness';
 import { snakeCase } from '../../src/data/privacyViews/sources';
+import { ident } from '../../src/data/privacyViews/names';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,3 +54,20 @@ export async function viewCustomers(db: Knex, qualifiedView: string): Promise<{ 
 
 /** Columns a view may have: one per customer field, snake_case. */
 export const KNOWN_COLUMNS = new Set<string>(CUSTOMER_FIELDS.map(snakeCase));
+
+const ROLLBACK = new Error('rollback');
+
+/** Runs `fn` as database role `role` in a transaction that is rolled back, so the role never outlives it. */
+export async function asRole<T>(db: Knex, role: string, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  let result: T;
+  await db
+    .transaction(async (trx) => {
+      await trx.raw(`SET LOCAL ROLE ${ident(role)}`);
+      result = await fn(trx);
+      throw ROLLBACK;
+    })
+    .catch((err) => {
+      if (err !== ROLLBACK) throw err;
+    });
+  return result!;
+}
