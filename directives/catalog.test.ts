@@ -124,10 +124,13 @@ describe('the real schema', () => {
 
   const { catalog, schema } = buildPrivqlSchema();
 
-  test('builds, with exactly the Customer, Order and OptOuts fields in the catalog', () => {
-    expect([...catalog.customerTypes].sort()).toEqual(['Customer', 'OptOuts', 'Order']);
+  // Self-service (issue 8) adds the customer's contact preferences, opt-out history and requests.
+  const SELF_SERVICE_TYPES = ['ChangeProblem', 'ChangeRequest', 'ContactPreferences', 'ErasureRequest', 'FieldChange', 'OptOutChange'];
+
+  test('builds, with exactly the fields of the customer-data types in the catalog', () => {
+    expect([...catalog.customerTypes].sort()).toEqual(['Customer', 'OptOuts', 'Order', ...SELF_SERVICE_TYPES].sort());
     const fieldsOf = (type: string) => Object.keys((schema.getType(type) as GraphQLObjectType).getFields()).map((f) => `${type}.${f}`);
-    const expected = [...fieldsOf('Customer'), ...fieldsOf('Order'), ...fieldsOf('OptOuts')];
+    const expected = [...fieldsOf('Customer'), ...fieldsOf('Order'), ...fieldsOf('OptOuts'), ...SELF_SERVICE_TYPES.flatMap(fieldsOf)];
     expect([...catalog.fields.keys()].sort()).toEqual(expected.sort());
     // The design's profile and Order are all there (later fields, e.g. accessHistory, may be added).
     expect(expected).toEqual(expect.arrayContaining([...Object.keys(PROFILE).map((f) => `Customer.${f}`), ...ORDER.map((f) => `Order.${f}`), ...OPT_OUTS.map((f) => `OptOuts.${f}`)]));

@@ -32,9 +32,10 @@ const normalize = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fr
 
 async function readBack(): Promise<CustomerBatch> {
   const k = db.knex;
-  const customers = await k('customers')
-    .select('*', k.raw('birth_date::text as birth_date'))
-    .orderBy('account_number');
+  // The columns the seed writes; self-service's (migration 007) keep their defaults.
+  const customers = (await k('customers').select('*', k.raw('birth_date::text as birth_date')).orderBy('account_number')).map(
+    ({ erased_at: _e, contact_channels: _c, preferred_channel: _p, ...seeded }: Record<string, unknown>) => seeded,
+  );
   const orders = await k('orders').select('*', k.raw('amount::text as amount')).orderBy('id');
   const optOuts = await k('opt_outs').select('*').orderBy(['customer_id', 'kind']);
   const history = await k('opt_out_history').select('customer_id', 'kind', 'opted_out', 'channel', 'changed_at').orderBy('id');

@@ -65,8 +65,9 @@ export async function seedDatabase(knex: Knex, options: SeedOptions): Promise<Se
     await seedApplications(trx);
     if (options.reset) {
       // RESTART IDENTITY: the history ids come out the same on every reseed.
-      // access_log holds no foreign key to customers, so CASCADE leaves it be.
-      await trx.raw(`TRUNCATE ${CUSTOMER_DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+      // access_log holds no foreign key to customers, so CASCADE leaves it be;
+      // it takes the self-service requests and history (migration 007) along.
+      await trx.raw(`TRUNCATE ${CUSTOMER_DATA_TABLES.join(', ')}, erased_orders RESTART IDENTITY CASCADE`);
     } else if (await isSeeded(trx)) {
       throw new AlreadySeededError();
     }

@@ -126,6 +126,28 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect(Number((await owner.knex('aggregate_budget').where({ principal: 'analyst-1' }).first()).spent)).toBe(0.5);
   });
 
+  test('self-service works as the application role: a change confirmed, an opt-out by GPC, an erasure', async () => {
+    const customer = (await owner.knex('customers').orderBy('id').first()).id;
+    const as = async (role_: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+      const token = await mintToken({ secret: TEST_SECRET, role: role_, app: demoAppFor(role_), sub: role_ === 'CUSTOMER' ? customer : 'officer-1' });
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': PURPOSE_OF[role_], ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return res.json();
+    };
+    const proposed = await as('CUSTOMER', 'mutation { proposeProfileChange(input: { email: "least@example.com" }) { id } }', {}, { 'sec-gpc': '1' });
+    const confirmed = await as('CUSTOMER', 'mutation($id: ID!) { confirmProfileChange(id: $id) { status } }', { id: proposed.data.proposeProfileChange.id });
+    expect(confirmed.data.confirmProfileChange.status).toBe('APPLIED');
+    expect(await owner.knex('opt_outs').where({ customer_id: customer, kind: 'THIRD_PARTY_DISCLOSURE' }).first()).toMatchObject({ opted_out: true, channel: 'gpc' });
+    const requested = await as('CUSTOMER', 'mutation { requestErasure { id } }');
+    const erased = await as('OFFICER', 'mutation($id: ID!) { processErasure(id: $id) { status } }', { id: requested.data.requestErasure.id });
+    expect(erased.data.processErasure.status).toBe('COMPLETED');
+    expect((await owner.knex('customers').where({ id: customer }).first()).erased_at).not.toBeNull();
+    expect(await verifyAccessLog(app.knex)).toMatchObject({ ok: true });
+  });
+
   const REFUSED = /permission denied|must be owner/;
   test.each([
     `UPDATE access_log SET principal = 'someone-else'`,
@@ -145,8 +167,14 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     `CREATE OR REPLACE FUNCTION privql_access_log_canonical(r access_log) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$`,
     'CREATE TABLE access_log_copy (seq bigint)',
     'SET session_replication_role = replica',
-    `UPDATE customers SET name = 'Mallory'`,
-    'DELETE FROM opt_outs',
+    // Self-service updates customers and sets opt-outs, but never deletes a
+    // customer, rewrites proof of consent or reads erased orders back.
+    'DELETE FROM customers',
+    `UPDATE opt_out_history SET opted_out = false`,
+    'DELETE FROM opt_out_history',
+    'DELETE FROM change_requests',
+    'DELETE FROM profile_change_history',
+    'SELECT * FROM erased_orders',
     'INSERT INTO applications (id, name, role, owner) VALUES (\'evil\', \'evil\', \'OFFICER\', \'me\')',
     'SELECT * FROM knex_migrations',
     // The ε spent and the cells released stay spent and released.

@@ -5,6 +5,7 @@
 // constant fragments of dimensions.ts.
 
 import type { Knex } from 'knex';
+import { notErased } from '../data/customerQueries';
 import type { AggregatePolicy } from '../policy/anonymity';
 import { dimensionSql, quantitiesFor, type StatDimension } from './dimensions';
 import type { StatsRequest } from './statsRequest';
@@ -66,7 +67,8 @@ export async function queryStats(db: Knex, request: StatsRequest, policy: Aggreg
       bindings.push(NOISY_CATEGORIES_PER_CUSTOMER);
     }
   }
-  const where: string[] = [];
+  // Erased customers are tombstones: in no aggregate.
+  const where: string[] = [notErased('c')];
   for (const f of request.filter) {
     where.push(f.field === 'city' ? 'c.city = ?' : 'c.segment = ?');
     bindings.push(f.value);

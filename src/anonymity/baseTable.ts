@@ -4,6 +4,7 @@
 // here leaves the database.
 
 import type { Knex } from 'knex';
+import { notErased } from '../data/customerQueries';
 import type { AnonymityPolicy } from '../policy/anonymity';
 import { orderItemColumns, precomputedKeys } from './levelSql';
 
@@ -60,7 +61,9 @@ function rawValuesSql(amountWidth: number): string {
                array_agg(i.category ORDER BY i.category) AS categories
           FROM (SELECT o.customer_id, ${item.year} AS year, ${item.amount} AS amount, o.category, o.channel FROM orders o) i
          GROUP BY i.customer_id
-      ) o ON o.customer_id = c.id`;
+      ) o ON o.customer_id = c.id
+     -- An erased customer is in no release (their row is a tombstone).
+     WHERE ${notErased('c')}`;
 }
 
 export async function createBaseTable(trx: Knex.Transaction, policy: AnonymityPolicy): Promise<number> {

@@ -20,7 +20,7 @@ export interface AccessEntry extends AccessContext {
   /** Position within the record: entries of one request share its seq. */
   index: number;
   at: Date;
-  outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT';
+  outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT' | 'CHANGE';
   subjectId: string | null;
   fields: Array<{ field: string; action: string }>;
   detail: Record<string, unknown>;
@@ -40,7 +40,7 @@ interface LogRow {
   role: string | null;
   purpose: string | null;
   view: string | null;
-  outcome: 'READ' | 'DENIED' | 'CHECKPOINT';
+  outcome: 'READ' | 'DENIED' | 'CHECKPOINT' | 'CHANGE';
   subject_ids: string[] | string;
   excluded_ids: string[] | string;
   accesses: Array<{ fields: Record<string, string>; subjects: string[] }>;
@@ -107,11 +107,12 @@ function expand(row: LogRow, onlySubject: string | undefined, orderWithin: Withi
     view: row.view,
     detail: row.detail ?? {},
   };
-  if (row.outcome !== 'READ') return [{ ...base, index: 0, outcome: row.outcome, subjectId: null, fields: [] }];
+  // A self-service change reads like a read: one entry per customer, with what was done to which field.
+  if (row.outcome !== 'READ' && row.outcome !== 'CHANGE') return [{ ...base, index: 0, outcome: row.outcome, subjectId: null, fields: [] }];
   const out: Array<Omit<AccessEntry, 'index'>> = [];
   for (const group of row.accesses) {
     const fields = Object.entries(group.fields).map(([field, action]) => ({ field, action }));
-    for (const subjectId of group.subjects) out.push({ ...base, outcome: 'READ', subjectId, fields });
+    for (const subjectId of group.subjects) out.push({ ...base, outcome: row.outcome, subjectId, fields });
   }
   for (const subjectId of uuidArray(row.excluded_ids)) out.push({ ...base, outcome: 'EXCLUDED', subjectId, fields: [] });
   // A read that returned nobody (a log query that found nothing) is still an entry.

@@ -21,10 +21,17 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * it here too.
  */
 export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = {
-  customers: ['SELECT'],
-  orders: ['SELECT'],
-  opt_outs: ['SELECT'],
-  opt_out_history: ['SELECT'],
+  // Self-service (migration 007): a confirmed change updates the customer; an
+  // opt-out is set; erasure blanks the customer, moves their orders to
+  // erased_orders (never read back) and scrubs the values from their requests.
+  customers: ['SELECT', 'UPDATE'],
+  orders: ['SELECT', 'DELETE'],
+  opt_outs: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  opt_out_history: ['SELECT', 'INSERT'],
+  change_requests: ['SELECT', 'INSERT', 'UPDATE'],
+  profile_change_history: ['SELECT', 'INSERT', 'UPDATE'],
+  erasure_requests: ['SELECT', 'INSERT', 'UPDATE'],
+  erased_orders: ['INSERT'],
   applications: ['SELECT'],
   access_log: ['SELECT', 'INSERT'],
   // Read by audit:verify when it runs with DATABASE_URL.
@@ -36,6 +43,9 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
   aggregate_released_cells: ['SELECT', 'INSERT'],
 };
+
+/** Sequences behind ids the application inserts (bigserial columns). */
+export const APPLICATION_SEQUENCES: readonly string[] = ['opt_out_history_id_seq'];
 
 /**
  * Migrates (as the owner when `ownerUrl` is given, then grants the
@@ -80,6 +90,7 @@ export async function grantApplicationRole(owner: Knex, role: string): Promise<v
       await trx.raw('REVOKE ALL ON TABLE ?? FROM ??', [table, role]);
       await trx.raw(`GRANT ${privileges.join(', ')} ON TABLE ?? TO ??`, [table, role]);
     }
+    for (const sequence of APPLICATION_SEQUENCES) await trx.raw('GRANT USAGE ON SEQUENCE ?? TO ??', [sequence, role]);
     for (const table of ['knex_migrations', 'knex_migrations_lock']) await trx.raw('REVOKE ALL ON TABLE ?? FROM ??', [table, role]);
   });
 }

@@ -32,7 +32,20 @@ const CUSTOMER_COLUMNS: Record<string, string> = {
       'automatedDecision', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'AUTOMATED_DECISION'), false),
       'sensitiveDataUse', coalesce(bool_or(o.opted_out) FILTER (WHERE o.kind = 'SENSITIVE_DATA_USE'), true))
     FROM opt_outs o WHERE o.customer_id = c.id)`,
+  contactPreferences: `CASE WHEN c.contact_channels IS NULL THEN NULL
+    ELSE json_build_object('channels', c.contact_channels, 'preferred', c.preferred_channel) END`,
+  erasedAt: `to_char(c.erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`,
 };
+
+/**
+ * The rule for erased customers (issue 8): a customer whose erased_at is set
+ * is in no view but the privacy officer's: not in lists, lookups, `me`, the
+ * anonymous release or aggregates. Every query over `customers` outside the
+ * officer's view carries this condition, in SQL.
+ */
+export function notErased(alias = 'c'): string {
+  return `${alias}.erased_at IS NULL`;
+}
 
 // A missing opt-out row means the default, and for sensitive data the
 // default is "opted out" until the customer consents.
@@ -83,6 +96,8 @@ export interface CustomerQuery {
   filter?: CustomerFilter;
   /** Restrict to these ids (a lookup, or a customer's own record). */
   ids?: readonly string[];
+  /** Only the privacy officer's view lists erased customers (as erased). */
+  includeErased: boolean;
   /** The order rows come in, and `after` is a position in it. */
   order: RecipientOrder;
   after?: string;
@@ -118,6 +133,8 @@ const columnRef = (db: Knex, column: string) => db.raw('??', [column]);
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
 function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
+  // The release never holds an erased customer (src/anonymity/baseTable.ts).
+  if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
   for (const field of FILTERABLE_CUSTOMER_FIELDS) {
     const value = q.filter?.[field];
@@ -187,7 +204,9 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     }
     (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? subject.id;
     delete row.__sortKey;
-    if (row.optOuts && typeof row.optOuts === 'object') tag(row.optOuts as object, subject);
+    for (const nested of ['optOuts', 'contactPreferences']) {
+      if (row[nested] && typeof row[nested] === 'object') tag(row[nested] as object, subject);
+    }
     return tag(row as CustomerRow, subject);
   });
 }

@@ -12,6 +12,7 @@ import * as privacyViewTables from './migrations/006_privacy_views';
 import { privacyNames } from './privacyViews/names';
 import * as releaseClassKey from './migrations/007_anonymous_release_class_key';
 import * as releaseEpoch from './migrations/008_release_epoch';
+import * as selfService from './migrations/009_self_service';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '006_privacy_views': privacyViewTables,
   '007_anonymous_release_class_key': releaseClassKey,
   '008_release_epoch': releaseEpoch,
+  '009_self_service': selfService,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

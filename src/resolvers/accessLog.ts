@@ -110,6 +110,9 @@ function noteLogRead(ctx: PrivqlContext, filter: AccessLogFilter, entries: reado
   ctx.recorder.logReads.push({ filter: asked, entries: entries.length });
 }
 
+/** An entry as a customer reading their own history sees it. */
+export const presentForCustomer = (e: AccessEntry) => present(e, { forCustomer: true });
+
 function present(e: AccessEntry, how: Presentation) {
   const hide = (id: string | null) => (id !== null && how.pseudonymKey ? pseudonymize(how.pseudonymKey, id) : id);
   return {

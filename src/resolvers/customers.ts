@@ -15,7 +15,7 @@ import { fieldNodesAt, selectedFields } from './selection';
 
 export const MAX_PAGE_SIZE = 500;
 // Nested customer-data types and the Customer field that reaches them.
-const NESTED: Record<string, string> = { orders: 'Order', optOuts: 'OptOuts' };
+const NESTED: Record<string, string> = { orders: 'Order', optOuts: 'OptOuts', contactPreferences: 'ContactPreferences' };
 
 interface CustomersArgs {
   first?: number | null;
@@ -129,6 +129,7 @@ async function readCustomers(
     fields,
     needsSensitiveOptOut,
     excludeOptedOutOf: view.excludesOptedOut,
+    includeErased: view.name === 'PERSONAL_DATA' && !view.ownRecordOnly,
     filter: where.filter,
     ids: where.ids,
     order: privacy.order,

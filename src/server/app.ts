@@ -33,6 +33,8 @@ import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import { demoCustomersRouter } from './demoCustomers';
+import { webPages } from './webPages';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -131,6 +133,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
         },
       }),
     );
+    app.use(demoCustomersRouter({ knex: db.knex, jwtSecret: config.jwtSecret }));
   } else {
     app.get('/graphql', ideOffPage());
   }
@@ -148,6 +151,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       ),
     }),
   );
+  app.use(webPages());
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'not found: the API is POST /graphql', extensions: { code: 'NOT_FOUND' } }] });
   });
@@ -188,6 +192,6 @@ function urlHost(host: string): string {
 }
 
 async function firstCustomerId(db: Database): Promise<string> {
-  const row = await db.knex('customers').select('id').orderBy('id').first();
+  const row = await db.knex('customers').select('id').whereNull('erased_at').orderBy('id').first();
   return row?.id ?? 'no-customer';
 }

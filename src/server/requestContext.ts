@@ -15,6 +15,8 @@ import { createLoaders } from '../data/loaders';
 import { RequestPrivacy } from '../plan/requestPrivacy';
 import { viewReadsRecords } from '../policy/roles';
 import { PURPOSES, isOneOf } from '../policy/vocabulary';
+import { UUID } from '../resolvers/args';
+import { honourGlobalPrivacyControl } from '../selfService/optOuts';
 import type { CursorCodec } from '../resolvers/cursor';
 import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import type { PrivqlContext } from './context';
@@ -49,6 +51,12 @@ export function contextFactory(deps: ContextDeps) {
     };
     const claims = await (verification ?? authenticate(deps, req.headers.authorization)).catch((err) => refused(err));
     const caller = await authorize(deps, claims, purposeHeader).catch((err) => refused(err, claims));
+    // Global Privacy Control from a signed-in customer is their "do not sell
+    // or share", recorded before the request runs so the request itself
+    // already sees it. Other roles' requests carry no customer's choice.
+    if (caller.role === 'CUSTOMER' && header(req.headers['sec-gpc'])?.trim() === '1' && UUID.test(caller.sub)) {
+      await honourGlobalPrivacyControl(deps.db, { requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: 'SELF_SERVICE', view: 'PERSONAL_DATA' }, caller.sub);
+    }
     const recorder = new AccessRecorder();
     const pseudonymKey = deps.pseudonymKeyFor(caller.app);
     const privacy =

@@ -11,6 +11,7 @@ import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
 import { customerResolvers } from '../resolvers/customers';
 import { customerStatsResolvers, type StatsOptions } from '../resolvers/customerStats';
+import { selfServiceResolvers } from '../resolvers/selfService';
 import { applyPermissions } from '../shield/permissions';
 import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
 import { projectDir } from './webDir';
@@ -30,7 +31,7 @@ export interface SchemaOptions {
 export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   const base = makeExecutableSchema({
     typeDefs: options.typeDefs ?? loadSchemaFiles(),
-    resolvers: [customerResolvers, accessLogResolvers, customerStatsResolvers(options.stats)],
+    resolvers: [customerResolvers, accessLogResolvers, customerStatsResolvers(options.stats), selfServiceResolvers],
   });
   const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
   validateAnonymityPolicy(ANONYMITY_POLICY, catalog);

@@ -6,7 +6,10 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, deny, shield, type IRules } from 'graphql-shield';
-import { isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsCustomerRecords, readsOthersRecords } from './rules';
+import { isPrivacyOfficer, isSelfService, isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsCustomerRecords, readsOthersRecords } from './rules';
+
+const selfService = and(isSelfService, readsCustomerRecords);
+const officer = and(isPrivacyOfficer, readsCustomerRecords);
 
 export const PERMISSIONS: IRules = {
   Query: {
@@ -15,11 +18,31 @@ export const PERMISSIONS: IRules = {
     me: and(isTheCustomer, readsCustomerRecords),
     accessLog: readsAccessLog,
     customerStats: readsAggregates,
+    // Not personal data: what each opt-out stops, for anyone signed in.
+    optOutTerms: allow,
+    exportMyData: selfService,
+    changeRequests: officer,
+    erasureRequests: officer,
+  },
+  Mutation: {
+    proposeProfileChange: selfService,
+    confirmProfileChange: selfService,
+    setOptOut: selfService,
+    requestErasure: selfService,
+    reviewChangeRequest: officer,
+    processErasure: officer,
   },
   // Customer data is guarded field by field by the privacy plan.
   Customer: allow,
   Order: allow,
   OptOuts: allow,
+  ContactPreferences: allow,
+  OptOutChange: allow,
+  OptOutTerm: allow,
+  ChangeRequest: allow,
+  FieldChange: allow,
+  ChangeProblem: allow,
+  ErasureRequest: allow,
   CustomerConnection: allow,
   CustomerEdge: allow,
   PageInfo: allow,

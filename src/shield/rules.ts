@@ -46,3 +46,15 @@ export const readsAggregates = rule({ cache: 'contextual' })((_parent, _args, ct
   if (!ctx.caller.purpose || !ctx.caller.view) return forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
   return mayReadAggregates(ctx.caller) ? true : notAllowed();
 });
+
+/** Self-service changes: a customer signed in to self-service, on their own record. */
+export const isSelfService = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (ctx.caller.role === 'CUSTOMER' && ctx.caller.view?.ownRecordOnly) return true;
+  return forbidden('self-service is for customers signed in to it (purpose SELF_SERVICE)', 'CUSTOMERS_ONLY');
+});
+
+/** Review queues and erasure: the privacy officer. */
+export const isPrivacyOfficer = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (ctx.caller.role === 'OFFICER' && ctx.caller.purpose === 'PRIVACY_ADMINISTRATION') return true;
+  return forbidden('this is for the privacy officer (PRIVACY_ADMINISTRATION)', 'OFFICER_ONLY');
+});

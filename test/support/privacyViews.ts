@@ -11,10 +11,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export const CUSTOMER_FIELDS = [
   'id', 'accountNumber', 'name', 'email', 'phone', 'street', 'city', 'postalCode', 'birthDate', 'age',
   'estimatedIncome', 'shoppingHabits', 'segment', 'ethnicity', 'religion', 'optOuts', 'orders',
+  'contactPreferences', 'erasedAt',
 ] as const;
 const SELECTION = CUSTOMER_FIELDS.map((f) =>
   f === 'optOuts' ? 'optOuts { directMarketing thirdPartyDisclosure automatedDecision sensitiveDataUse }'
-    : f === 'orders' ? 'orders { id placedAt amount category channel }' : f).join(' ');
+    : f === 'orders' ? 'orders { id placedAt amount category channel }'
+      : f === 'contactPreferences' ? 'contactPreferences { channels preferred }' : f).join(' ');
 const QUERY = `query($after: String) { customers(first: 500, after: $after) { nodes { ${SELECTION} } pageInfo { hasNextPage endCursor } } }`;
 
 /** Every customer a role's GraphQL caller sees, by id (or pseudonym), following endCursor. */

@@ -41,6 +41,6 @@ test('refuses a view for a role and purpose the role table does not allow', () =
 });
 
 test('refuses a newly annotated field that some view would show but that has no SQL source', () => {
-  const altered = withSdl((sdl) => sdl.replace('  segment: String', '  nickname: String @personal(purposes: [CUSTOMER_SERVICE], mask: INITIALS)\n  segment: String'));
+  const altered = withSdl((sdl) => sdl.replace('  segment: String @personal', '  nickname: String @personal(purposes: [CUSTOMER_SERVICE], mask: INITIALS)\n  segment: String @personal'));
   expect(() => generatePrivacyViews(altered, privacyNames())).toThrow(/Customer\.nickname is shown but has no SQL source/);
 });

@@ -12,7 +12,8 @@ import type { DecisionContext } from '../../policy/decide';
 import { ROLE_POLICY, viewFor, type RolePolicy } from '../../policy/roles';
 import type { Anonymizer, Decision, FieldPolicy, Mask } from '../../policy/vocabulary';
 import { ident, type PrivacyNames } from './names';
-import { CONSENTED, CUSTOMER_SOURCES, KEYS, NOT_IN_VIEWS, OPT_OUT_SOURCES, ORDER_SOURCES, RELEASE_SOURCES, ROW, snakeCase } from './sources';
+import { notErased } from '../customerQueries';
+import { CONSENTED, CONTACT_PREFERENCE_SOURCES, CUSTOMER_SOURCES, KEYS, NOT_IN_VIEWS, OPT_OUT_SOURCES, ORDER_SOURCES, RELEASE_SOURCES, ROW, snakeCase } from './sources';
 import { PSEUDONYM_SQL_PREFIX, SqlStrategyError, anonymizeSql, literal, maskSql, type SqlValue } from './sqlStrategies';
 
 /** The table holding each application's HMAC pads (migration 006): the view owner's alone. */
@@ -108,13 +109,14 @@ function selectFor(catalog: Catalog, dbView: DatabaseView, ctx: DecisionContext)
   const from = dbView.fromRelease ? `anonymous_release ${ROW}` : `customers ${ROW}`;
   const join = usesKeys ? `\n  CROSS JOIN (SELECT inner_pad, outer_pad FROM ${KEY_TABLE} WHERE app = ${literal(dbView.pseudonymsFor!)}) ${KEYS}` : '';
   const kind = ctx.view.excludesOptedOut;
+  const conditions: string[] = [];
   // A stale release may hold a class an erasure thinned below k: it is not
   // shown until the server has cut the release again (ReleaseKeeper.watch).
-  const where = dbView.fromRelease
-    ? `\nWHERE NOT EXISTS (SELECT 1 FROM anonymous_release_meta m WHERE m.stale)`
-    : kind
-      ? `\nWHERE NOT EXISTS (SELECT 1 FROM opt_outs x WHERE x.customer_id = ${ROW}.id AND x.kind = ${literal(kind)} AND x.opted_out)`
-      : '';
+  if (dbView.fromRelease) conditions.push('NOT EXISTS (SELECT 1 FROM anonymous_release_meta m WHERE m.stale)');
+  if (kind && !dbView.fromRelease) conditions.push(`NOT EXISTS (SELECT 1 FROM opt_outs x WHERE x.customer_id = ${ROW}.id AND x.kind = ${literal(kind)} AND x.opted_out)`);
+  // Erased customers are in the officer's view alone (issue 8), as in GraphQL.
+  if (!dbView.fromRelease && !(ctx.view.name === 'PERSONAL_DATA' && !ctx.view.ownRecordOnly)) conditions.push(notErased(ROW));
+  const where = conditions.length > 0 ? `\nWHERE ${conditions.join('\n  AND ')}` : '';
   // Rows in pseudonym order where ids are pseudonyms: the table's own order
   // could follow the real ids.
   const order = pseudonymColumn ? `\nORDER BY ${pseudonymColumn}` : '';
@@ -149,6 +151,10 @@ function customerSource(catalog: Catalog, ctx: DecisionContext, name: string, ke
   if (name === 'orders') {
     return nestedObject(catalog, ctx, 'Order', ORDER_SOURCES, keys,
       `(SELECT coalesce(json_agg(json_build_object(%) ORDER BY o.placed_at DESC, o.id), '[]'::json) FROM orders o WHERE o.customer_id = ${ROW}.id)`);
+  }
+  if (name === 'contactPreferences') {
+    return nestedObject(catalog, ctx, 'ContactPreferences', CONTACT_PREFERENCE_SOURCES, keys,
+      `(CASE WHEN ${ROW}.contact_channels IS NULL THEN NULL ELSE json_build_object(%) END)`);
   }
   return CUSTOMER_SOURCES[name];
 }

@@ -29,6 +29,13 @@ export const CUSTOMER_SOURCES: Readonly<Record<string, SqlValue>> = {
   segment: { sql: `${ROW}.segment`, kind: 'text' },
   ethnicity: { sql: `${ROW}.ethnicity`, kind: 'text' },
   religion: { sql: `${ROW}.religion`, kind: 'text' },
+  erasedAt: { sql: `to_char(${ROW}.erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`, kind: 'text' },
+};
+
+/** ContactPreferences fields over `customers c` (self-service, migration 007). */
+export const CONTACT_PREFERENCE_SOURCES: Readonly<Record<string, SqlValue>> = {
+  channels: { sql: `${ROW}.contact_channels`, kind: 'textList' },
+  preferred: { sql: `${ROW}.preferred_channel`, kind: 'text' },
 };
 
 /**
@@ -49,7 +56,13 @@ export const RELEASE_SOURCES: Readonly<Record<string, SqlValue>> = {
 };
 
 /** Customer fields that are not a value of the customer's row and never appear in a view. */
-export const NOT_IN_VIEWS: ReadonlySet<string> = new Set(['Customer.accessHistory']);
+export const NOT_IN_VIEWS: ReadonlySet<string> = new Set([
+  'Customer.accessHistory',
+  // Self-service records, shown to the customer and the officer through GraphQL only.
+  'Customer.optOutHistory',
+  'Customer.pendingChangeRequests',
+  'Customer.erasureRequests',
+]);
 
 /** Order fields over `orders o`, as selectOrdersOf reads them. */
 export const ORDER_SOURCES: Readonly<Record<string, SqlValue>> = {

@@ -1,0 +1,38 @@
+// A self-service change (or the officer's decision on one) in the access log.
+// Written with the change's own transaction, so a change is committed
+// together with its record or not at all: there is no change without one.
+//
+// The record names the fields and what happened to them, never the values:
+// the log is append-only and outlives an erasure, so a value written here
+// could never be erased. The values live in profile_change_history, which
+// erasure scrubs.
+
+import type { Knex } from 'knex';
+import type { AccessContext } from './accessContext';
+import { privqlError } from '../server/errors';
+
+export interface ChangeRecord {
+  subjectId: string;
+  /** Schema coordinate to what was done to it, e.g. `Customer.email` → `UPDATED`. */
+  fields: Record<string, string>;
+  /** What was done (operation) and to which request: ids and names, no values. */
+  detail: Record<string, unknown>;
+}
+
+export async function writeChangeRecord(db: Knex, ctx: AccessContext, change: ChangeRecord): Promise<void> {
+  const fields = Object.fromEntries(Object.entries(change.fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const insert = db.raw(
+    `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, accesses, detail)
+     VALUES (?, ?, ?, ?, ?, ?, 'CHANGE', ?::uuid[], ?, ?)`,
+    [
+      ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view,
+      `{${change.subjectId}}`,
+      JSON.stringify([{ fields, subjects: [change.subjectId] }]),
+      JSON.stringify(change.detail),
+    ],
+  );
+  // Thrown inside the change's transaction, this rolls the change back too.
+  await insert.catch(() => {
+    throw privqlError('AUDIT_UNAVAILABLE', 'the access log cannot be written; the change was not made');
+  });
+}

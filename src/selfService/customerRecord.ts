@@ -1,0 +1,16 @@
+// The caller's own customer record, for a change: locked for the transaction,
+// and only while active (an erased customer has nothing left to change).
+
+import type { Knex } from 'knex';
+import { UUID } from '../resolvers/args';
+import { forbidden } from '../server/errors';
+import { notErased } from '../data/customerQueries';
+
+export const noCustomerRecord = () => forbidden('there is no customer record for this sign-in', 'NO_CUSTOMER_RECORD');
+
+/** Locks the customer's row for the transaction; refuses when there is no active one. */
+export async function activeCustomer(trx: Knex, customerId: string): Promise<void> {
+  if (!UUID.test(customerId)) throw noCustomerRecord();
+  const row = await trx('customers as c').select('c.id').where('c.id', customerId).whereRaw(notErased()).forUpdate().first();
+  if (!row) throw noCustomerRecord();
+}

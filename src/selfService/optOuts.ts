@@ -1,0 +1,140 @@
+// Opt-outs set by the customer: at once, with channel and time, in one
+// transaction with their history row (proof of consent) and their access-log
+// record. Consent to sensitive-data use is opt-in and names the wording shown.
+
+import type { Knex } from 'knex';
+import type { AccessContext } from '../audit/accessContext';
+import { writeChangeRecord } from '../audit/changeRecord';
+import type { OptOutKind } from '../policy/vocabulary';
+import { privqlError } from '../server/errors';
+import { activeCustomer } from './customerRecord';
+
+export const CONSENT_VERSION = 'sensitive-data-use-v1';
+
+export const OPT_OUT_TERMS = [
+  {
+    kind: 'DIRECT_MARKETING',
+    title: 'No direct marketing',
+    effect: 'We stop using your data to send you offers and advertising, by any channel. Service messages about your orders still reach you.',
+  },
+  {
+    kind: 'THIRD_PARTY_DISCLOSURE',
+    title: 'Do not sell or share my data',
+    effect: 'We stop giving your data to partner companies. A browser that sends the Global Privacy Control signal sets this for you.',
+  },
+  {
+    kind: 'AUTOMATED_DECISION',
+    title: 'No automated decisions',
+    effect: 'We stop making decisions about you (such as credit limits) by computer alone; a person decides instead.',
+  },
+  {
+    kind: 'SENSITIVE_DATA_USE',
+    title: 'Use of sensitive data (your consent)',
+    effect: 'Off unless you consent. With your consent, staff who need it may see your ethnicity and religion, and you are counted in statistics about them. You can withdraw consent at any time.',
+    consentWording:
+      'I consent to the company using the ethnicity and religion I have provided for customer service and for anonymous statistics. ' +
+      'I can withdraw this consent at any time on this page; withdrawing it does not affect use before that.',
+    consentVersion: CONSENT_VERSION,
+  },
+] as const;
+
+// How each kind is named in OptOuts (the GraphQL type and the log's coordinates).
+export const OPT_OUT_FIELD: Record<OptOutKind, string> = {
+  DIRECT_MARKETING: 'directMarketing',
+  THIRD_PARTY_DISCLOSURE: 'thirdPartyDisclosure',
+  AUTOMATED_DECISION: 'automatedDecision',
+  SENSITIVE_DATA_USE: 'sensitiveDataUse',
+};
+
+/** A missing row is the default: not opted out, except sensitive-data use (privacy by default). */
+const defaultOf = (kind: OptOutKind) => kind === 'SENSITIVE_DATA_USE';
+
+/** Refuses a consent that does not name the wording shown, and a version given where none belongs. */
+export function checkConsent(kind: OptOutKind, optedOut: boolean, consentVersion: string | null | undefined): string | null {
+  const consenting = kind === 'SENSITIVE_DATA_USE' && !optedOut;
+  if (consenting && consentVersion !== CONSENT_VERSION) {
+    throw privqlError('BAD_USER_INPUT', `consenting to sensitive-data use needs consentVersion: the version of the wording shown (optOutTerms), currently ${CONSENT_VERSION}`, { field: 'consentVersion' });
+  }
+  if (!consenting && consentVersion != null) {
+    throw privqlError('BAD_USER_INPUT', 'consentVersion belongs only to consenting to SENSITIVE_DATA_USE', { field: 'consentVersion' });
+  }
+  return consenting ? consentVersion! : null;
+}
+
+export interface OptOutChange {
+  kind: OptOutKind;
+  optedOut: boolean;
+  channel: string;
+  wording: string | null;
+  operation: string;
+}
+
+/** Sets one opt-out in `trx` when it differs from what is held; returns whether it changed. */
+export async function applyOptOut(trx: Knex, actor: AccessContext, customerId: string, change: OptOutChange): Promise<boolean> {
+  const held = await trx('opt_outs').where({ customer_id: customerId, kind: change.kind }).first('opted_out');
+  if ((held?.opted_out ?? defaultOf(change.kind)) === change.optedOut) return false;
+  const row = { customer_id: customerId, kind: change.kind, opted_out: change.optedOut, channel: change.channel, changed_at: trx.fn.now() };
+  await trx('opt_outs').insert(row).onConflict(['customer_id', 'kind']).merge(['opted_out', 'channel', 'changed_at']);
+  await trx('opt_out_history').insert({ ...row, wording: change.wording });
+  await writeChangeRecord(trx, actor, {
+    subjectId: customerId,
+    fields: { [`OptOuts.${OPT_OUT_FIELD[change.kind]}`]: change.optedOut ? 'OPTED_OUT' : 'OPTED_IN' },
+    detail: { operation: change.operation, kind: change.kind, channel: change.channel },
+  });
+  return true;
+}
+
+export async function setOptOut(db: Knex, actor: AccessContext, customerId: string, kind: OptOutKind, optedOut: boolean, consentVersion?: string | null): Promise<void> {
+  const wording = checkConsent(kind, optedOut, consentVersion);
+  await db.transaction(async (trx) => {
+    await activeCustomer(trx, customerId);
+    await applyOptOut(trx, actor, customerId, { kind, optedOut, channel: 'self-service', wording, operation: 'setOptOut' });
+  });
+}
+
+/**
+ * Global Privacy Control (Sec-GPC: 1) from a signed-in customer: a "do not
+ * sell or share" request, recorded as a THIRD_PARTY_DISCLOSURE opt-out with
+ * channel gpc unless the customer is opted out already. One read when it is.
+ */
+export async function honourGlobalPrivacyControl(db: Knex, actor: AccessContext, customerId: string): Promise<void> {
+  const held = await db('opt_outs').where({ customer_id: customerId, kind: 'THIRD_PARTY_DISCLOSURE' }).first('opted_out');
+  if (held?.opted_out) return;
+  await db.transaction(async (trx) => {
+    const active = await trx('customers').where({ id: customerId }).whereNull('erased_at').forUpdate().first('id');
+    if (!active) return;
+    await applyOptOut(trx, actor, customerId, { kind: 'THIRD_PARTY_DISCLOSURE', optedOut: true, channel: 'gpc', wording: null, operation: 'globalPrivacyControl' });
+  });
+}
+
+/** The caller's opt-outs as Customer.optOuts has them. */
+export async function optOutsOf(db: Knex, customerId: string): Promise<Record<string, boolean>> {
+  const rows: Array<{ kind: OptOutKind; opted_out: boolean }> = await db('opt_outs').where({ customer_id: customerId }).select('kind', 'opted_out');
+  const held = new Map(rows.map((r) => [r.kind, r.opted_out]));
+  return Object.fromEntries((Object.keys(OPT_OUT_FIELD) as OptOutKind[]).map((kind) => [OPT_OUT_FIELD[kind], held.get(kind) ?? defaultOf(kind)]));
+}
+
+export interface OptOutHistoryRow {
+  customerId: string;
+  kind: OptOutKind;
+  optedOut: boolean;
+  channel: string;
+  at: string;
+  wording: string | null;
+}
+
+/** Each customer's opt-out history, newest first, in the order of `customerIds`. */
+export async function optOutHistoryOf(db: Knex, customerIds: readonly string[]): Promise<OptOutHistoryRow[][]> {
+  const rows: OptOutHistoryRow[] = await db('opt_out_history')
+    .select(
+      db.raw('customer_id AS "customerId"'),
+      'kind',
+      db.raw('opted_out AS "optedOut"'),
+      'channel',
+      db.raw(`to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`),
+      'wording',
+    )
+    .whereIn('customer_id', customerIds as string[])
+    .orderBy([{ column: 'changed_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  return customerIds.map((id) => rows.filter((r) => r.customerId === id));
+}
