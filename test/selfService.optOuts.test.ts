@@ -99,6 +99,24 @@ describe('Global Privacy Control (Sec-GPC: 1)', () => {
     expect(partner.body.data!.customers.nodes).toHaveLength((await optedIn('THIRD_PARTY_DISCLOSURE')).length);
   });
 
+  test('wins over an opt-in made without the signal; an opt-in made while sending it is kept on later requests', async () => {
+    const [customer] = (await optedIn('THIRD_PARTY_DISCLOSURE')).slice(-1);
+    const gpc = { role: 'CUSTOMER', sub: customer, headers: { 'sec-gpc': '1' } };
+    // Opted in on another browser (no signal), then a request with the signal: the signal wins.
+    await asCustomer(h, customer)(SET, { kind: 'THIRD_PARTY_DISCLOSURE', optedOut: true });
+    await asCustomer(h, customer)(SET, { kind: 'THIRD_PARTY_DISCLOSURE', optedOut: false });
+    expect((await rawPost(h, '{ me { optOuts { thirdPartyDisclosure } } }', gpc)).body.data!.me.optOuts.thirdPartyDisclosure).toBe(true);
+    // The customer turns sharing back on from the browser that sends the signal: a knowing choice.
+    const optIn = await rawPost(h, SET, { ...gpc, variables: { kind: 'THIRD_PARTY_DISCLOSURE', optedOut: false } });
+    expect(optIn.body.data!.setOptOut.thirdPartyDisclosure).toBe(false);
+    expect(await tpd(customer)).toMatchObject({ opted_out: false, channel: 'self-service, over gpc' });
+    const counts = await tableCounts(h.db.knex);
+    for (let i = 0; i < 3; i++) expect((await rawPost(h, '{ me { optOuts { thirdPartyDisclosure } } }', gpc)).body.data!.me.optOuts.thirdPartyDisclosure).toBe(false);
+    expect((await tableCounts(h.db.knex)).opt_out_history).toBe(counts.opt_out_history);
+    const partner = await h.graphql('{ customers(first: 500) { nodes { city } } }', { role: 'PARTNER' });
+    expect(partner.body.data!.customers.nodes).toHaveLength((await optedIn('THIRD_PARTY_DISCLOSURE')).length);
+  });
+
   test('ignored on staff requests and without the signal', async () => {
     const [customer] = await optedIn('THIRD_PARTY_DISCLOSURE');
     const counts = await tableCounts(h.db.knex);

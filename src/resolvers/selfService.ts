@@ -104,7 +104,7 @@ export const selfServiceResolvers = {
 
     async setOptOut(_: unknown, args: { kind: OptOutKind; optedOut: boolean; consentVersion?: string | null }, ctx: PrivqlContext) {
       const id = customerId(ctx);
-      await setOptOut(ctx.db, actorOf(ctx), id, args.kind, args.optedOut, args.consentVersion);
+      await setOptOut(ctx.db, actorOf(ctx), id, { ...args, globalPrivacyControl: ctx.globalPrivacyControl });
       return tag(await optOutsOf(ctx.db, id), subjectFor(id));
     },
 

@@ -9,7 +9,7 @@ import type { AccessContext } from '../audit/accessContext';
 import { writeChangeRecord } from '../audit/changeRecord';
 import { privqlError } from '../server/errors';
 import { EDITABLE_FIELDS, checkProposal, diff, fieldNamed, needsReview, recheck, type Problem, type ProposedChange } from './profileFields';
-import { activeCustomer, noCustomerRecord } from './customerRecord';
+import { activeCustomer, lockCustomer, noCustomerRecord } from './customerRecord';
 import { coordinateOf } from './coordinates';
 
 export const CONFIRMATION_WINDOW_HOURS = 24;
@@ -71,6 +71,7 @@ const notWaiting = () => privqlError('BAD_USER_INPUT', 'no change request of you
 
 export async function confirmChange(db: Knex, actor: AccessContext, customerId: string, id: string): Promise<ChangeRequestRow> {
   return db.transaction(async (trx) => {
+    await activeCustomer(trx, customerId);
     const request: (ChangeRequestRow & { expired: boolean }) | undefined = await trx('change_requests')
       .select('*', trx.raw(`created_at < now() - interval '${CONFIRMATION_WINDOW_HOURS} hours' AS expired`))
       .where({ id, customer_id: customerId })
@@ -80,7 +81,6 @@ export async function confirmChange(db: Knex, actor: AccessContext, customerId: 
     if (request.status !== 'PENDING_CONFIRMATION') {
       throw privqlError('BAD_USER_INPUT', `this change request is ${request.status}, not waiting for your confirmation`, { field: 'id' });
     }
-    await activeCustomer(trx, customerId);
     if (request.expired) return settle(trx, actor, request, 'EXPIRED', 'confirmProfileChange');
     // The check before any update, once more: the same checks on the stored
     // values, and the record still as it was when the diff was made.
@@ -98,7 +98,11 @@ export async function confirmChange(db: Knex, actor: AccessContext, customerId: 
 
 export async function reviewChange(db: Knex, actor: AccessContext, id: string, approve: boolean, note: string | null): Promise<ChangeRequestRow> {
   return db.transaction(async (trx) => {
-    const request: ChangeRequestRow | undefined = await trx('change_requests').where({ id }).forUpdate().first();
+    // The request names its customer, whose row is locked first (lock order,
+    // customerRecord.ts); then the request, read again under its lock.
+    const owner: Pick<ChangeRequestRow, 'customer_id'> | undefined = await trx('change_requests').where({ id }).first('customer_id');
+    if (owner) await lockCustomer(trx, owner.customer_id);
+    const request: ChangeRequestRow | undefined = owner && (await trx('change_requests').where({ id }).forUpdate().first());
     if (!request) throw privqlError('BAD_USER_INPUT', 'no change request with this id', { field: 'id' });
     if (request.status !== 'PENDING_REVIEW') throw privqlError('BAD_USER_INPUT', `this change request is ${request.status}, not waiting for review`, { field: 'id' });
     const decided = { decided_at: trx.fn.now(), decided_by: actor.principal, review_note: note };

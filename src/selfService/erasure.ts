@@ -19,7 +19,7 @@ import type { AccessContext } from '../audit/accessContext';
 import { writeChangeRecord } from '../audit/changeRecord';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { privqlError } from '../server/errors';
-import { activeCustomer } from './customerRecord';
+import { activeCustomer, lockCustomer } from './customerRecord';
 
 export interface ErasureRequestRow {
   id: string;
@@ -60,7 +60,10 @@ export async function requestErasure(db: Knex, actor: AccessContext, customerId:
 
 export async function processErasure(db: Knex, actor: AccessContext, id: string): Promise<ErasureRequestRow> {
   return db.transaction(async (trx) => {
-    const request: ErasureRequestRow | undefined = await trx('erasure_requests').where({ id }).forUpdate().first();
+    // Lock order (customerRecord.ts): the customer's row, then the request.
+    const owner: Pick<ErasureRequestRow, 'customer_id'> | undefined = await trx('erasure_requests').where({ id }).first('customer_id');
+    if (owner) await lockCustomer(trx, owner.customer_id);
+    const request: ErasureRequestRow | undefined = owner && (await trx('erasure_requests').where({ id }).forUpdate().first());
     if (!request) throw privqlError('BAD_USER_INPUT', 'no erasure request with this id', { field: 'id' });
     if (request.status !== 'REQUESTED') throw privqlError('BAD_USER_INPUT', 'this erasure request has been processed already', { field: 'id' });
     const customerId = request.customer_id;

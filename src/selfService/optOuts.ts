@@ -20,7 +20,7 @@ export const OPT_OUT_TERMS = [
   {
     kind: 'THIRD_PARTY_DISCLOSURE',
     title: 'Do not sell or share my data',
-    effect: 'We stop giving your data to partner companies. A browser that sends the Global Privacy Control signal sets this for you.',
+    effect: 'We stop giving your data to partner companies. A browser that sends the Global Privacy Control signal sets this for you; if you turn sharing back on here from that browser, your choice is kept.',
   },
   {
     kind: 'AUTOMATED_DECISION',
@@ -84,22 +84,42 @@ export async function applyOptOut(trx: Knex, actor: AccessContext, customerId: s
   return true;
 }
 
-export async function setOptOut(db: Knex, actor: AccessContext, customerId: string, kind: OptOutKind, optedOut: boolean, consentVersion?: string | null): Promise<void> {
-  const wording = checkConsent(kind, optedOut, consentVersion);
+// Global Privacy Control against an explicit choice. The signal wins over a
+// setting made without it (CCPA regulations §7025(c)(3): process the signal,
+// and the business may offer the consumer to consent anyway). A customer who
+// then opts back in to sharing *while their browser sends the signal* has
+// answered that offer knowingly: the opt-in is recorded with this channel,
+// and the signal does not undo it on the next request. Without this rule the
+// two would flip the setting back and forth, a log record each time.
+export const GPC_OVERRIDE_CHANNEL = 'self-service, over gpc';
+
+const selfServiceChannel = (kind: OptOutKind, optedOut: boolean, globalPrivacyControl: boolean) =>
+  kind === 'THIRD_PARTY_DISCLOSURE' && !optedOut && globalPrivacyControl ? GPC_OVERRIDE_CHANNEL : 'self-service';
+
+export async function setOptOut(
+  db: Knex,
+  actor: AccessContext,
+  customerId: string,
+  change: { kind: OptOutKind; optedOut: boolean; consentVersion?: string | null; globalPrivacyControl?: boolean },
+): Promise<void> {
+  const { kind, optedOut } = change;
+  const wording = checkConsent(kind, optedOut, change.consentVersion);
+  const channel = selfServiceChannel(kind, optedOut, Boolean(change.globalPrivacyControl));
   await db.transaction(async (trx) => {
     await activeCustomer(trx, customerId);
-    await applyOptOut(trx, actor, customerId, { kind, optedOut, channel: 'self-service', wording, operation: 'setOptOut' });
+    await applyOptOut(trx, actor, customerId, { kind, optedOut, channel, wording, operation: 'setOptOut' });
   });
 }
 
 /**
  * Global Privacy Control (Sec-GPC: 1) from a signed-in customer: a "do not
  * sell or share" request, recorded as a THIRD_PARTY_DISCLOSURE opt-out with
- * channel gpc unless the customer is opted out already. One read when it is.
+ * channel gpc unless the customer is opted out already or opted back in
+ * over the signal (above). One read when nothing is to be done.
  */
 export async function honourGlobalPrivacyControl(db: Knex, actor: AccessContext, customerId: string): Promise<void> {
-  const held = await db('opt_outs').where({ customer_id: customerId, kind: 'THIRD_PARTY_DISCLOSURE' }).first('opted_out');
-  if (held?.opted_out) return;
+  const held = await db('opt_outs').where({ customer_id: customerId, kind: 'THIRD_PARTY_DISCLOSURE' }).first('opted_out', 'channel');
+  if (held && (held.opted_out || held.channel === GPC_OVERRIDE_CHANNEL)) return;
   await db.transaction(async (trx) => {
     const active = await trx('customers').where({ id: customerId }).whereNull('erased_at').forUpdate().first('id');
     if (!active) return;

@@ -23,6 +23,8 @@ export interface PrivqlContext {
   privacy?: RequestPrivacy;
   /** The anonymous release, which the ANONYMOUS view is served from. */
   release: ReleaseKeeper;
+  /** The request carried Sec-GPC: 1 (Global Privacy Control). */
+  globalPrivacyControl?: boolean;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
   releaseServed?: ReleaseSummary;
 }

@@ -54,7 +54,8 @@ export function contextFactory(deps: ContextDeps) {
     // Global Privacy Control from a signed-in customer is their "do not sell
     // or share", recorded before the request runs so the request itself
     // already sees it. Other roles' requests carry no customer's choice.
-    if (caller.role === 'CUSTOMER' && header(req.headers['sec-gpc'])?.trim() === '1' && UUID.test(caller.sub)) {
+    const globalPrivacyControl = header(req.headers['sec-gpc'])?.trim() === '1';
+    if (caller.role === 'CUSTOMER' && globalPrivacyControl && UUID.test(caller.sub)) {
       await honourGlobalPrivacyControl(deps.db, { requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: 'SELF_SERVICE', view: 'PERSONAL_DATA' }, caller.sub);
     }
     const recorder = new AccessRecorder();
@@ -64,7 +65,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release };
+    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, globalPrivacyControl };
   };
 }
 
