@@ -82,6 +82,10 @@ describe('erasure', () => {
       expect([column, row[column]]).toEqual([column, null]);
     }
     expect(row.erased_at).not.toBeNull();
+    // Of when they became a customer only the year is left (UTC midnight, 1 January).
+    expect(row.created_at.toISOString()).toBe(`${victim.created_at.getUTCFullYear()}-01-01T00:00:00.000Z`);
+    // Their row of the anonymous release went with the erasure, before any analyst asked.
+    expect(await h.db.knex('anonymous_release').where({ customer_id: victim.id }).first()).toBeUndefined();
     expect(await h.db.knex('orders').where({ customer_id: victim.id })).toEqual([]);
     expect((await tableCounts(h.db.knex)).erased_orders).toBe(erasedOrdersBefore + orders.length);
     const orderIds = new Set(orders.map((o) => o.id));
@@ -140,6 +144,7 @@ describe('erasure', () => {
     const erasure = about.find((r) => r.detail.operation === 'processErasure');
     expect(erasure).toMatchObject({ outcome: 'CHANGE', role: 'OFFICER', purpose: 'PRIVACY_ADMINISTRATION' });
     expect(erasure.accesses[0].fields['Customer.email']).toBe('ERASED');
+    expect(erasure.detail).toEqual({ operation: 'processErasure', erasureRequest: requestId }); // nothing about the person, not even how much they bought
     expect(JSON.stringify(about)).not.toContain(victim.email);
     expect(await verifyAccessLog(h.db.knex)).toMatchObject({ ok: true, firstBreak: null });
   });

@@ -45,6 +45,26 @@ test('an opt-out set through the API removes the customer from the very next MAR
   expect(log.map((r) => r.accesses[0].fields)).toEqual([{ 'OptOuts.directMarketing': 'OPTED_OUT' }, { 'OptOuts.directMarketing': 'OPTED_IN' }]);
 });
 
+test('optOutHistory is paged: the latest 20 unless asked for up to 100, all of it in the export; a list of customers with 100 each is over the row budget', async () => {
+  const customer = ids[ids.length - 2];
+  for (let i = 0; i < 13; i++) {
+    for (const optedOut of [true, false]) await asCustomer(h, customer)(SET, { kind: 'AUTOMATED_DECISION', optedOut });
+  }
+  const held = Number((await h.db.knex('opt_out_history').where({ customer_id: customer }).count({ n: '*' }).first())!.n);
+  expect(held).toBeGreaterThan(25);
+  const page = async (args: string) => (await asCustomer(h, customer)(`{ me { optOutHistory${args} { kind optedOut at } } }`)).body;
+  const latest = (await page('')).data!.me.optOutHistory;
+  expect(latest).toHaveLength(20);
+  expect(latest[0]).toMatchObject({ kind: 'AUTOMATED_DECISION', optedOut: false });
+  expect((await page('(first: 100)')).data!.me.optOutHistory).toHaveLength(held);
+  expect((await page('(first: 3)')).data!.me.optOutHistory).toEqual(latest.slice(0, 3));
+  expect((await page('(first: 101)')).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  expect(JSON.parse((await asCustomer(h, customer)('{ exportMyData }')).body.data!.exportMyData).optOutHistory).toHaveLength(held);
+  const everyone = await h.graphql('{ customers(first: 500) { nodes { optOutHistory(first: 100) { kind } } } }', { role: 'OFFICER' });
+  expect(everyone.body.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(['ROW_BUDGET', 'MAX_COST']).toContain(everyone.body.errors![0].extensions!.reason); // whichever bound is met first
+});
+
 test('setting an opt-out to what it already is writes no history', async () => {
   const [customer] = await optedIn('AUTOMATED_DECISION');
   const counts = await tableCounts(h.db.knex);

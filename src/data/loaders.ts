@@ -5,7 +5,7 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { selectOrdersOf, type OrderRow } from './customerQueries';
-import { optOutHistoryOf, type OptOutHistoryRow } from '../selfService/optOuts';
+import { MAX_HISTORY_PAGE, optOutHistoryOf, type OptOutHistoryRow } from '../selfService/optOuts';
 import { pendingRequestsOf, type ChangeRequestRow } from '../selfService/changeRequests';
 import { erasureRequestsOf, type ErasureRequestRow } from '../selfService/erasure';
 
@@ -19,7 +19,7 @@ export interface Loaders {
 export function createLoaders(db: Knex): Loaders {
   return {
     ordersByCustomer: new DataLoader((ids) => selectOrdersOf(db, ids), { maxBatchSize: 1000 }),
-    optOutHistory: new DataLoader((ids) => optOutHistoryOf(db, ids), { maxBatchSize: 1000 }),
+    optOutHistory: new DataLoader((ids) => optOutHistoryOf(db, ids, MAX_HISTORY_PAGE), { maxBatchSize: 1000 }),
     pendingChangeRequests: new DataLoader((ids) => pendingRequestsOf(db, ids), { maxBatchSize: 1000 }),
     erasureRequests: new DataLoader((ids) => erasureRequestsOf(db, ids), { maxBatchSize: 1000 }),
   };

@@ -13,7 +13,7 @@ import { privqlError } from '../server/errors';
 import { confirmChange, proposeChange, requestsByStatus, reviewChange, assertNote, type ChangeRequestRow } from '../selfService/changeRequests';
 import { erasureRequestsByStatus, processErasure, requestErasure, type ErasureRequestRow } from '../selfService/erasure';
 import { exportCustomer } from '../selfService/export';
-import { OPT_OUT_TERMS, optOutsOf, setOptOut, type OptOutHistoryRow } from '../selfService/optOuts';
+import { HISTORY_PAGE, MAX_HISTORY_PAGE, OPT_OUT_TERMS, optOutsOf, setOptOut, type OptOutHistoryRow } from '../selfService/optOuts';
 import { noCustomerRecord } from '../selfService/customerRecord';
 import { UUID, pageSize } from './args';
 
@@ -119,8 +119,9 @@ export const selfServiceResolvers = {
   },
 
   Customer: {
-    async optOutHistory(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
-      return (await ctx.loaders.optOutHistory.load(customer.id)).map(optOutChangeNode);
+    async optOutHistory(customer: CustomerRow, args: { first?: number | null }, ctx: PrivqlContext) {
+      const first = pageSize(args.first, MAX_HISTORY_PAGE, HISTORY_PAGE);
+      return (await ctx.loaders.optOutHistory.load(customer.id)).slice(0, first).map(optOutChangeNode);
     },
     async pendingChangeRequests(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
       return (await ctx.loaders.pendingChangeRequests.load(customer.id)).map(changeRequestNode);

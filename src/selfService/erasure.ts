@@ -1,7 +1,7 @@
 // Erasure: the customer asks, the privacy officer processes. Processing is
 // irreversible and runs in one transaction with its access-log record:
-// - the customer's row stays as a tombstone (id and erased_at, every value
-//   NULL), so the access log's references to the id still point somewhere
+// - the customer's row stays as a tombstone (id, erased_at and the year it
+//   was created, every value NULL), so the access log's references to the id still point somewhere
 //   that says "erased", and every view but the officer's leaves it out
 //   (customerQueries.ts notErased);
 // - orders move to erased_orders as year, amount band, category and channel,
@@ -69,9 +69,16 @@ export async function processErasure(db: Knex, actor: AccessContext, id: string)
     const customerId = request.customer_id;
     await activeCustomer(trx, customerId);
     const blank = Object.fromEntries([...Object.values(ERASED_COLUMNS), 'preferred_channel'].map((column) => [column, null]));
-    await trx('customers').where({ id: customerId }).update({ ...blank, erased_at: trx.fn.now() });
+    // created_at to the microsecond could be matched against other records
+    // of the sign-up (a mail server's log, say): only its year stays.
+    await trx('customers')
+      .where({ id: customerId })
+      .update({ ...blank, erased_at: trx.fn.now(), created_at: trx.raw(`date_trunc('year', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`) });
+    // The customer's row of the anonymous release goes now, not at the next
+    // cut: the release is stale from the update above and is not served
+    // until cut again, so the thinned class is never shown.
+    await trx('anonymous_release').where({ customer_id: customerId }).delete();
     const width = ANONYMITY_POLICY.bandWidths['Order.amount'];
-    const orders = await trx('orders').where({ customer_id: customerId }).count<Array<{ n: string | number }>>('* as n');
     await trx.raw(
       `INSERT INTO erased_orders (placed_year, amount_band, category, channel)
        SELECT extract(year FROM placed_at AT TIME ZONE 'UTC')::int, floor(amount / ?) * ?, category, channel FROM orders WHERE customer_id = ?`,
@@ -96,7 +103,9 @@ export async function processErasure(db: Knex, actor: AccessContext, id: string)
     await writeChangeRecord(trx, actor, {
       subjectId: customerId,
       fields,
-      detail: { operation: 'processErasure', erasureRequest: id, ordersAnonymized: Number(orders[0].n) },
+      // No count of orders: the log outlives the erasure, and how much a
+      // person bought is about them.
+      detail: { operation: 'processErasure', erasureRequest: id },
     });
     return row;
   });

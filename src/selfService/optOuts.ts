@@ -11,6 +11,10 @@ import { activeCustomer } from './customerRecord';
 
 export const CONSENT_VERSION = 'sensitive-data-use-v1';
 
+/** Customer.optOutHistory pages: the default and the largest (the export has all of it). */
+export const HISTORY_PAGE = 20;
+export const MAX_HISTORY_PAGE = 100;
+
 export const OPT_OUT_TERMS = [
   {
     kind: 'DIRECT_MARKETING',
@@ -143,9 +147,9 @@ export interface OptOutHistoryRow {
   wording: string | null;
 }
 
-/** Each customer's opt-out history, newest first, in the order of `customerIds`. */
-export async function optOutHistoryOf(db: Knex, customerIds: readonly string[]): Promise<OptOutHistoryRow[][]> {
-  const rows: OptOutHistoryRow[] = await db('opt_out_history')
+/** Each customer's opt-out history, newest first (at most `limit` each, when given), in the order of `customerIds`. */
+export async function optOutHistoryOf(db: Knex, customerIds: readonly string[], limit?: number): Promise<OptOutHistoryRow[][]> {
+  const history = db('opt_out_history')
     .select(
       db.raw('customer_id AS "customerId"'),
       'kind',
@@ -153,8 +157,15 @@ export async function optOutHistoryOf(db: Knex, customerIds: readonly string[]):
       'channel',
       db.raw(`to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`),
       'wording',
+      'changed_at',
+      'id',
+      db.raw('row_number() OVER (PARTITION BY customer_id ORDER BY changed_at DESC, id DESC) AS newness'),
     )
-    .whereIn('customer_id', customerIds as string[])
+    .whereIn('customer_id', customerIds as string[]);
+  const rows: OptOutHistoryRow[] = await db
+    .select('customerId', 'kind', 'optedOut', 'channel', 'at', 'wording')
+    .from(history.as('h'))
+    .modify((q) => (limit === undefined ? q : q.where('newness', '<=', limit)))
     .orderBy([{ column: 'changed_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
   return customerIds.map((id) => rows.filter((r) => r.customerId === id));
 }

@@ -13,6 +13,7 @@ import { MAX_LOG_PAGE } from '../../resolvers/accessLog';
 import { MAX_PAGE_SIZE } from '../../resolvers/customers';
 import { MAX_DIMENSIONS } from '../../analytics/dimensions';
 import { MAX_QUEUE_PAGE } from '../../resolvers/selfService';
+import { MAX_HISTORY_PAGE } from '../../selfService/optOuts';
 import type { PrivqlContext } from '../context';
 import { armorProtections } from './armor';
 import { RequestDeadlines } from './deadline';
@@ -38,19 +39,19 @@ export const LIST_SIZES: ListSizes = {
     'Customer.accessHistory': MAX_LOG_PAGE,
     'Query.changeRequests': MAX_QUEUE_PAGE,
     'Query.erasureRequests': MAX_QUEUE_PAGE,
+    'Customer.optOutHistory': MAX_HISTORY_PAGE,
   },
   defaultMaxPage: 500,
   // customerStats: groups are at most the product of its dimensions' values
   // (32 cities x 10 age bands x 5 segments = 1,600 on the seed data); a
   // group lists one value per dimension, at most MAX_DIMENSIONS.
   // Self-service: a change request lists at most the 13 editable fields; at
-  // most two requests are pending per customer; opt-outs change rarely.
+  // most two requests are pending per customer (their opt-out history is paged).
   estimates: {
     'Customer.orders': 10,
     'AccessLogEntry.fields': 20,
     'CustomerStats.groups': 2000,
     'StatGroup.values': MAX_DIMENSIONS,
-    'Customer.optOutHistory': 20,
     'Customer.pendingChangeRequests': 2,
     'Customer.erasureRequests': 2,
     'ChangeRequest.changes': 13,

@@ -68,6 +68,14 @@ describe('what an operation is estimated to return', () => {
     expect(estimate(query)).toBe(20 * (2 + 10 * 1 + 1));
   });
 
+  test('a paged list (not a connection) counts its own page: its default, the first given, at most its maximum', () => {
+    expect(estimate('{ customers(first: 10) { nodes { optOutHistory { kind at } } } }')).toBe(10 * 20 * 2);
+    expect(estimate('{ customers(first: 10) { nodes { optOutHistory(first: 100) { kind } } } }')).toBe(10 * 100);
+    expect(estimate('{ customers(first: 10) { nodes { optOutHistory(first: 5000) { kind } } } }')).toBe(10 * 100);
+    // Its page does not size the lists inside it: each change request lists its changes by estimate.
+    expect(estimate('{ changeRequests(first: 50) { id changes { field } } }')).toBe(50 * (1 + 13));
+  });
+
   test('only the operation that runs is counted', () => {
     const document = parse(`query Small { customers(first: 1) { nodes { id } } } query Big { ${FULL_PAGE} }`);
     expect(estimateOperation(schema, document, getOperationAST(document, 'Small')!, {}, LIST_SIZES)).toBe(1);

@@ -126,9 +126,13 @@ class Estimator {
     const named = getNamedType(def.type);
     if (!isCompositeType(named) || !node.selectionSet) return 1;
     const coordinate = `${parent.name}.${name}`;
+    const own = this.pageOf(node, def, coordinate);
+    // A paged list (`optOutHistory(first:)`) has as many items as its page; a
+    // connection (`customers(first:)`) passes its page to its nodes/edges.
+    if (isList(def.type) && own !== undefined) return own === 0 ? 0 : own * this.estimate(node.selectionSet, named, undefined);
     const items = isList(def.type) ? (page ?? this.sizes.estimates[coordinate] ?? this.sizes.defaultEstimate) : 1;
     if (items === 0) return 0;
-    return items * this.estimate(node.selectionSet, named, this.pageOf(node, def, coordinate));
+    return items * this.estimate(node.selectionSet, named, own);
   }
 
   private spread(name: string, page: number | undefined): number {
