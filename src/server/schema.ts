@@ -14,6 +14,7 @@ import { customerStatsResolvers, type StatsOptions } from '../resolvers/customer
 import { selfServiceResolvers } from '../resolvers/selfService';
 import { applyPermissions } from '../shield/permissions';
 import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
+import { COLLECTION_POLICY, validateCollectionPolicy } from '../policy/collection';
 import { projectDir } from './webDir';
 
 export interface PrivqlSchema {
@@ -35,6 +36,7 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   });
   const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
   validateAnonymityPolicy(ANONYMITY_POLICY, catalog);
+  validateCollectionPolicy(COLLECTION_POLICY, catalog);
   return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };
 }
 
