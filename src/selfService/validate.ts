@@ -9,22 +9,60 @@ export type Checked = { ok: true; value: string | null } | { ok: false; problem:
 const ok = (value: string | null): Checked => ({ ok: true, value });
 const bad = (problem: string): Checked => ({ ok: false, problem });
 
-// C0/C1 controls (line breaks included: every field is one line), and the
-// bidirectional overrides that make a value display differently from what it is.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-// With the u flag only an unpaired surrogate matches: text that is not valid Unicode.
-const LONE_SURROGATE = /[\ud800-\udfff]/u;
+// Each class below is refused anywhere in any text field. Property classes
+// (u flag) rather than hand lists, so they follow the runtime's Unicode data.
+// With the u flag \p{Cs} matches only an unpaired surrogate: text that is not valid Unicode.
+const LONE_SURROGATE = /\p{Cs}/u;
+// C0/C1 controls and the line and paragraph separators: every field is one line.
+const LINE_BREAK_OR_CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+// Bidirectional marks, embeddings, overrides and isolates: they make a value
+// display differently from what it is.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+// Private use (U+E000..F8FF, planes 15 and 16): a font may draw any glyph there,
+// a letter's included, and no reader or other system agrees on the meaning.
+const PRIVATE_USE = /\p{Co}/u;
+// Unassigned code points and noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF are
+// Cn too): they mean nothing yet, so nothing shows them reliably. A character
+// newer than the runtime's Unicode is refused until the runtime knows it;
+// upgrades normally only accept more, so a stored value passes a later recheck.
+const UNASSIGNED = /\p{Cn}/u;
+// Format characters (soft hyphen, zero-width space, word joiner, BOM, U+180E,
+// tags U+E0001..E007F, ...) and default-ignorable ones (Hangul fillers,
+// variation selectors, combining grapheme joiner): invisible, so two values
+// that look the same would differ, or a blank-looking value would pass.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+// The exception: ZWNJ/ZWJ between two letters or marks of one script whose
+// shaping they change (Persian "علی‌رضا", Sinhala "ශ්‍රී", Devanagari half forms).
+// Elsewhere (Latin words, word edges, emoji sequences) they only hide a difference.
+const JOINING_SCRIPTS = ['Arab', 'Syrc', 'Nkoo', 'Mand', 'Mong', 'Deva', 'Beng', 'Guru', 'Gujr', 'Orya', 'Taml', 'Telu', 'Knda', 'Mlym', 'Sinh'];
+const JOINER_IN_WORD = new RegExp(
+  JOINING_SCRIPTS.map((s) => `(?<=[\\p{L}\\p{M}])(?<=\\p{scx=${s}})[\\u200c\\u200d](?=[\\p{L}\\p{M}])(?=\\p{scx=${s}})`).join('|'),
+  'gu',
+);
+// More than 3 combining marks in a row after NFC ("Zalgo") spill over the
+// lines around them. 3 is what real writing reaches once NFC has composed
+// what it can: pointed Hebrew (sin dot + dagesh + vowel, "יִשָּׂשכָר") and
+// Tibetan stacks ("སྒྲོ": two subjoined consonants + vowel); Latin,
+// Greek, Cyrillic and Vietnamese letters keep at most 2 after NFC.
+const MAX_MARKS_IN_A_ROW = 3;
+const TOO_MANY_MARKS = new RegExp(`\\p{M}{${MAX_MARKS_IN_A_ROW + 1}}`, 'u');
 
 /** Normalized (NFC, trimmed) one-line text of 1..max characters, or a problem. */
 export function text(value: unknown, max: number): Checked {
   if (typeof value !== 'string') return bad('must be text');
   if (LONE_SURROGATE.test(value)) return bad('contains malformed characters');
-  if (CONTROL.test(value)) return bad('must not contain control characters or line breaks');
-  if (BIDI.test(value)) return bad('must not contain text-direction control characters');
-  const clean = value.normalize('NFC').trim();
+  // Classes are checked before trimming: trim() would silently drop a
+  // trailing U+2028 or a leading BOM, and these are refused, not repaired.
+  const composed = value.normalize('NFC');
+  if (LINE_BREAK_OR_CONTROL.test(composed)) return bad('must not contain control characters or line breaks');
+  if (BIDI.test(composed)) return bad('must not contain text-direction control characters');
+  if (PRIVATE_USE.test(composed)) return bad('must not contain private-use characters');
+  if (UNASSIGNED.test(composed)) return bad('must not contain unassigned characters');
+  if (INVISIBLE.test(composed.replace(JOINER_IN_WORD, ''))) return bad('must not contain invisible characters');
+  const clean = composed.trim();
   if (clean.length === 0) return bad('must not be empty');
   if ([...clean].length > max) return bad(`must be at most ${max} characters`);
+  if (TOO_MANY_MARKS.test(clean)) return bad(`must not stack more than ${MAX_MARKS_IN_A_ROW} accents or marks on one letter`);
   return ok(clean);
 }
 
@@ -36,13 +74,51 @@ function textThen(value: unknown, max: number, rule: (v: string) => string | nul
   return problem ? bad(problem) : t;
 }
 
-// Letters of any script with their marks, and the punctuation names use.
-const NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u;
-export const personName = (v: unknown) => textThen(v, 100, (s) => (NAME.test(s) ? null : 'may contain letters, spaces, apostrophes, hyphens and periods only'));
+// Every script of Unicode 17 by its ISO 15924 code, Common and Inherited
+// aside. A value is of one writing system when all its letters belong to one
+// of these, or to Han with the scripts written alongside it in one language
+// (UTS #39: Japanese, Korean, Chinese with Bopomofo). A script Unicode adds
+// later must be added here, or names in it are refused as mixed.
+const SCRIPTS = `Adlm Aghb Ahom Arab Armi Armn Avst Bali Bamu Bass Batk Beng Berf Bhks Bopo Brah Brai Bugi Buhd Cakm
+  Cans Cari Cham Cher Chrs Copt Cpmn Cprt Cyrl Deva Diak Dogr Dsrt Dupl Egyp Elba Elym Ethi Gara Geor Glag Gong Gonm Goth
+  Gran Grek Gujr Gukh Guru Hang Hani Hano Hatr Hebr Hira Hluw Hmng Hmnp Hung Ital Java Kali Kana Kawi Khar Khmr Khoj Kits
+  Knda Krai Kthi Lana Laoo Latn Lepc Limb Lina Linb Lisu Lyci Lydi Mahj Maka Mand Mani Marc Medf Mend Merc Mero Miao Mlym
+  Modi Mong Mroo Mtei Mult Mymr Nagm Nand Narb Nbat Newa Nkoo Nshu Ogam Olck Onao Orkh Orya Osge Osma Ougr Palm Pauc Perm
+  Phag Phli Phlp Phnx Prti Rjng Rohg Runr Samr Sarb Saur Sgnw Shaw Shrd Sidd Sidt Sind Sinh Sogd Sogo Sora Soyo Sund Sunu
+  Sylo Syrc Tagb Takr Tale Talu Taml Tang Tavt Tayo Telu Tfng Tglg Thaa Thai Tibt Tirh Tnsa Todr Tols Toto Tutg Ugar Vaii
+  Vith Wara Wcho Xpeo Xsux Yezi Yiii Zanb`.split(/\s+/);
+const WRITTEN_TOGETHER = [['Hani', 'Hira', 'Kana'], ['Hani', 'Hang'], ['Hani', 'Bopo']];
+// Belongs to no script: punctuation, spaces and combining marks of Common or
+// Inherited, and letters used with any script (the okina ʻ). Letters that are
+// Common only in name, like the modifier apostrophe ʼ or the long-vowel mark ー,
+// carry the scripts they serve (Script_Extensions) and must match the rest.
+// Removed first, so each writing system is one character class: alternatives
+// that overlap under * would backtrack exponentially on a refused value.
+const NO_SCRIPT = /(?!\p{L})[\p{sc=Zyyy}\p{sc=Zinh}]|\p{scx=Zyyy}/gu;
+const WRITING_SYSTEMS = [...SCRIPTS.map((s) => [s]), ...WRITTEN_TOGETHER].map(
+  (scripts) => new RegExp(`^[${scripts.map((s) => `\\p{scx=${s}}`).join('')}]*$`, 'u'),
+);
+// Letters of no script that are not modifier letters: mathematical
+// alphanumerics (𝐏), letterlike symbols (ℂ), the micro sign: styled lookalikes
+// that would otherwise pass as script-neutral.
+const STYLED_LETTER = /(?=[\p{Lu}\p{Ll}\p{Lt}\p{Lo}])\p{scx=Zyyy}/u;
 
-export const city = (v: unknown) => textThen(v, 85, (s) => (NAME.test(s) ? null : 'may contain letters, spaces, apostrophes, hyphens and periods only'));
+/** Homoglyph defence for names a person reads: "Pаul" with a Cyrillic а is refused. */
+function oneWritingSystem(s: string): string | null {
+  if (STYLED_LETTER.test(s)) return 'must be written in ordinary letters, not mathematical or symbol letters';
+  const letters = s.replace(NO_SCRIPT, '');
+  return WRITING_SYSTEMS.some((system) => system.test(letters)) ? null : 'mixes letters of different scripts';
+}
 
-const STREET = /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} .,'’#/-]*$/u;
+// Letters of any script with their marks, the punctuation names use, and the
+// joiners text() let through (only inside a word of a script that needs them).
+const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\u200c\u200d .'’-]*$/u;
+const readableName = (s: string) => (NAME.test(s) ? oneWritingSystem(s) : 'may contain letters, spaces, apostrophes, hyphens and periods only');
+export const personName = (v: unknown) => textThen(v, 100, readableName);
+
+export const city = (v: unknown) => textThen(v, 85, readableName);
+
+const STREET = /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}\u200c\u200d .,'’#/-]*$/u;
 export const street = (v: unknown) => textThen(v, 200, (s) => (STREET.test(s) ? null : 'may contain letters, digits, spaces and . , \' # / - only'));
 
 // Pragmatic, not RFC 5322: one @, a local part without spaces or quotes, a
