@@ -2,26 +2,14 @@
 // typing into fields), with a visible focus ring at every stop; and the page
 // on a 360 px wide phone screen.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { demoCustomersInOrder } from '../src/server/demoCustomers';
-import { ARTIFACTS, describeInBrowser, launchBrowser, type BrowserSession } from './support/browser';
-import { startHarness, type Harness } from './support/harness';
+import { ARTIFACTS, describeInBrowser } from './support/browser';
+import { selfServicePage, shot } from './support/selfServicePage';
 
 describeInBrowser('the self-service page by keyboard and on a phone', () => {
-  let h: Harness;
-  let browser: BrowserSession;
-  let origin: string;
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    [h, browser] = await Promise.all([startHarness({ customers: 20, env: { PRIVQL_DEMO: '1' } }), launchBrowser()]);
-    origin = new URL(h.server.url).origin;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  const site = selfServicePage(20);
 
   /** What has focus, and whether a focus ring of at least 2 px is drawn around it. */
   const focused = (page: Page) =>
@@ -46,15 +34,9 @@ describeInBrowser('the self-service page by keyboard and on a phone', () => {
     throw new Error(`Tab never reached "${name}"`);
   }
 
-  const customer = async (n: number) => {
-    const { id } = await demoCustomersInOrder(h.db.knex).offset(n - 1).first();
-    return h.db.knex('customers').where({ id }).first();
-  };
-
   test('sign in, correct the email, confirm, opt out of marketing and download the export with the keyboard alone', async () => {
-    const page = await browser.context.newPage();
-    const me = await customer(2);
-    await page.goto(`${origin}/`);
+    const page = await site.openPage();
+    const me = await site.demoCustomer(2);
     await tabTo(page, 'Demo customer');
     await page.keyboard.press('ArrowDown'); // a select is changed with the arrow keys
     await tabTo(page, 'Sign in as this customer');
@@ -72,14 +54,14 @@ describeInBrowser('the self-service page by keyboard and on a phone', () => {
     await tabTo(page, 'Confirm and save');
     await page.keyboard.press('Enter');
     await page.locator('#status', { hasText: 'Saved' }).waitFor();
-    expect((await customer(2)).email).toBe('keyboard.user@example.org');
+    expect((await site.demoCustomer(2)).email).toBe('keyboard.user@example.org');
 
     await tabTo(page, 'Choices');
     await page.keyboard.press('Space');
     await tabTo(page, 'No direct marketing');
     await page.keyboard.press('Space');
     await page.locator('#status', { hasText: 'No direct marketing: on' }).waitFor();
-    const marketer = await h.graphql('{ customers(first: 500) { nodes { id } } }', { role: 'MARKETER' });
+    const marketer = await site.h.graphql('{ customers(first: 500) { nodes { id } } }', { role: 'MARKETER' });
     expect(marketer.body.data!.customers.nodes.map((n: { id: string }) => n.id)).not.toContain(me.id);
     // Saving did not throw focus away: the box still has it.
     await expect(focused(page)).resolves.toMatchObject({ name: expect.stringMatching(/^No direct marketing/), ring: true });
@@ -96,10 +78,8 @@ describeInBrowser('the self-service page by keyboard and on a phone', () => {
   });
 
   test('on a 360 px wide screen nothing scrolls sideways; screenshots of the main screens', async () => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${origin}/`);
-    await page.screenshot({ path: join(ARTIFACTS, 'phone-01-sign-in.png'), fullPage: true });
+    const page = await site.openPage({ viewport: { width: 360, height: 740 } });
+    await shot(page, 'phone-01-sign-in');
     await page.getByRole('button', { name: 'Sign in as this customer' }).click();
     await page.getByRole('heading', { name: 'What we hold about you' }).waitFor();
     for (const [button, file] of [['Profile', 'phone-02-profile'], ['Correct', 'phone-03-correct'], ['Choices', 'phone-04-choices'], ['Who saw it', 'phone-05-who-accessed'], ['Export or erase', 'phone-06-export-erase']]) {
@@ -107,7 +87,7 @@ describeInBrowser('the self-service page by keyboard and on a phone', () => {
       if (button === 'Who saw it') await page.locator('#access li').first().waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect({ screen: button, overflow }).toEqual({ screen: button, overflow: 0 });
-      await page.screenshot({ path: join(ARTIFACTS, `${file}.png`), fullPage: true });
+      await shot(page, file);
     }
     await page.close();
   });
