@@ -36,6 +36,7 @@ import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { demoCustomersRouter } from './demoCustomers';
 import { webPages } from './webPages';
 import { publicNoticeRoute } from '../governance/notice/publicRoute';
+import { addressSource } from '../audit/denialAggregator';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -127,6 +128,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     context: { db: db.knex, notice },
     parseOptions: bounds.parseOptions,
     validationRules: [knownOperationTypes, ...bounds.validationRules],
+    overLimit: async (req) => (await bounds.rateLimits.takePublic(addressSource(req.ip ?? req.socket.remoteAddress)))?.retryAfterS ?? null,
   });
 
   if (config.demo) {
