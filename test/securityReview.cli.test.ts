@@ -3,11 +3,13 @@
 // and exit codes. No database is involved.
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { compileCli, type CompiledCli } from './support/compiledCli';
 import { parseCsv } from './support/csv';
+import { lintCase } from './support/lintCases';
+import { positionOf, RELIGION_PERSONAL, removeSchemaVariants, schemaVariant } from './support/schemaVariants';
 
 const ROOT = join(__dirname, '..');
 let cli: CompiledCli;
@@ -20,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cli?.remove();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+  removeSchemaVariants();
 });
 
 interface Run {
@@ -62,16 +65,19 @@ describe('npm run lint:privacy', () => {
     expect(code).toBe(0);
   });
 
-  test('fails on a fixture, pointing at the line; SARIF for code scanning', async () => {
-    const dir = 'test/fixtures/lint/sensitive-forbidden-purpose';
+  test('fails on a schema with a defect, pointing at the line; SARIF for code scanning', async () => {
+    const defect = lintCase('sensitive-forbidden-purpose');
+    const dir = relative(ROOT, schemaVariant([defect.edit]));
+    const file = `${dir}/${defect.edit.file}`;
+    const { line, column } = positionOf(readFileSync(join(ROOT, file), 'utf8'), defect.at);
     const text = await run('lintPrivacy', [dir]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain(`${dir}/customer.graphql:22:3: error [sensitive-forbidden-purpose] Customer.religion is @sensitive but allows DIRECT_MARKETING`);
+    expect(text.stdout).toContain(`${file}:${line}:${column}: error [sensitive-forbidden-purpose] Customer.religion is @sensitive but allows DIRECT_MARKETING`);
     const sarif = await run('lintPrivacy', [dir, '--format', 'sarif']);
     expect(sarif.code).toBe(1);
     const result = JSON.parse(sarif.stdout).runs[0].results[0];
     expect(result.ruleId).toBe('sensitive-forbidden-purpose');
-    expect(result.locations[0].physicalLocation.region.startLine).toBe(22);
+    expect(result.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: file }, region: { startLine: line, startColumn: column } });
   });
 
   test('a folder that cannot be read is a usage error (2), not a pass', async () => {
@@ -82,13 +88,7 @@ describe('npm run lint:privacy', () => {
 });
 
 describe('npm run privacy:diff', () => {
-  const reclassified = () => {
-    const dir = join(tmp, 'religion-personal');
-    cpSync(join(ROOT, 'schema'), dir, { recursive: true });
-    const file = join(dir, 'customer.graphql');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('religion: String @sensitive\n', 'religion: String @personal(purposes: [CUSTOMER_SERVICE], mask: REDACT, anonymize: SUPPRESS)\n'));
-    return dir;
-  };
+  const reclassified = () => schemaVariant([RELIGION_PERSONAL]);
 
   test('reclassifying religion from @sensitive to @personal grows exposure: exit 1, the field and the roles named', async () => {
     const { code, stdout } = await run('privacyDiff', ['schema', reclassified()]);
@@ -115,7 +115,7 @@ describe('npm run privacy:diff', () => {
     const nothing = await run('privacyDiff', ['schema', 'no-such-ref-or-folder']);
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('no-such-ref-or-folder is neither a schema folder nor a git ref');
-    const refused = await run('privacyDiff', ['schema', 'test/fixtures/lint/unclassified-field']);
+    const refused = await run('privacyDiff', ['schema', schemaVariant([lintCase('unclassified-field').edit])]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('Customer.nickname has no classification');
   });

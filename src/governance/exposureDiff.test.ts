@@ -6,16 +6,13 @@ import { diffExposure, formatExposureDiff } from './exposureDiff';
 import { exposureMatrix } from './exposureMatrix';
 import { readSchemaFolder } from './schemaSource';
 import { reviewSchema, type SdlFile } from './sdl';
+import { editSdl, RELIGION_PERSONAL } from '../../test/support/schemaVariants';
 
 const ROOT = join(__dirname, '..', '..');
 const SHIPPED = readSchemaFolder(join(ROOT, 'schema'), ROOT);
-const RELIGION = 'religion: String @sensitive\n';
 
-/** The shipped SDL with `find` (which occurs once) replaced. */
-function edited(find: string, replace: string): SdlFile[] {
-  expect(SHIPPED.filter((f) => f.text.split(find).length === 2)).toHaveLength(1);
-  return SHIPPED.map((f) => ({ ...f, text: f.text.replace(find, replace) }));
-}
+/** The shipped SDL with `find` (which must occur once in customer.graphql) replaced. */
+const edited = (find: string, replace: string) => editSdl(SHIPPED, [{ file: 'customer.graphql', find, replace }]);
 const matrixOf = (files: SdlFile[]) => {
   const reviewed = reviewSchema(files);
   expect(reviewed.problems).toEqual([]);
@@ -31,7 +28,7 @@ test('the same schema: no change, nothing grows', () => {
 });
 
 describe('religion reclassified from @sensitive to @personal', () => {
-  const personal = matrixOf(edited(RELIGION, 'religion: String @personal(purposes: [CUSTOMER_SERVICE], mask: REDACT, anonymize: SUPPRESS)\n'));
+  const personal = matrixOf(editSdl(SHIPPED, [RELIGION_PERSONAL]));
 
   test('grows exposure, naming the field and each role it reaches', () => {
     const diff = diffExposure(shipped, personal);
