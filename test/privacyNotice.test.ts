@@ -147,4 +147,22 @@ describe('acknowledging', () => {
     const agent = await h.graphql(ACK, { role: 'AGENT', variables: { v: 2 } });
     expect(agent.body.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
+
+  test('a customer reads which version they acknowledged (recorded as a read of their data), and the export holds it; nobody else reads it', async () => {
+    const [reader, other] = await h.db.knex('customers').whereNull('erased_at').orderBy('id').limit(2).pluck('id');
+    const asked = async (sub: string) => (await h.graphql('{ acknowledgedPrivacyNotice }', { role: 'CUSTOMER', sub })).body;
+    expect((await asked(reader)).data).toEqual({ acknowledgedPrivacyNotice: null });
+    await h.graphql(ACK, { role: 'CUSTOMER', sub: reader, variables: { v: 1 } });
+    await h.graphql(ACK, { role: 'CUSTOMER', sub: reader, variables: { v: 2 } });
+    expect((await asked(reader)).data).toEqual({ acknowledgedPrivacyNotice: 2 });
+    expect((await asked(other)).data).toEqual({ acknowledgedPrivacyNotice: null }); // one customer's acknowledgement is not another's
+    const read = await h.db.knex('access_log').where({ outcome: 'READ', role: 'CUSTOMER' }).whereRaw('subject_ids @> ARRAY[?]::uuid[]', [reader]).orderBy('seq', 'desc').first();
+    expect(read.accesses[0].fields).toEqual({ 'Query.acknowledgedPrivacyNotice': 'CLEAR' });
+    const exported = JSON.parse((await h.graphql('{ exportMyData }', { role: 'CUSTOMER', sub: reader })).body.data!.exportMyData);
+    expect(exported.noticeAcknowledgements).toEqual([
+      { version: 1, acknowledgedAt: expect.stringMatching(/^\d{4}-/) },
+      { version: 2, acknowledgedAt: expect.stringMatching(/^\d{4}-/) },
+    ]);
+    for (const role of ['AGENT', 'OFFICER', 'AUDITOR']) expect([role, (await h.graphql('{ acknowledgedPrivacyNotice }', { role })).body.errors![0].extensions!.code]).toEqual([role, 'FORBIDDEN']);
+  });
 });

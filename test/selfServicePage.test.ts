@@ -249,4 +249,31 @@ describeInBrowser('the self-service page', () => {
     expect(jsErrors(page)).toEqual([]);
     await page.close();
   });
+
+  // Last in this file: once a notice is published every later sign-in shows the prompt.
+  test('a newly published privacy notice is shown as a prompt with what changed, until the customer acknowledges it', async () => {
+    const before = await site.signedIn(3);
+    expect(await before.page.locator('#notice-prompt').isHidden()).toBe(true); // nothing published: no prompt for the draft
+    await before.page.close();
+    const published = await site.h.graphql('mutation { publishPrivacyNotice { status version } }', { role: 'OFFICER' });
+    expect(published.body.data!.publishPrivacyNotice).toEqual({ status: 'PUBLISHED', version: expect.any(Number) });
+    const { version } = published.body.data!.publishPrivacyNotice;
+
+    const { page, me } = await site.signedIn(3);
+    const prompt = page.locator('#notice-prompt');
+    await prompt.waitFor();
+    await expect(prompt.textContent()).resolves.toContain(`Version ${version}`);
+    await expect(prompt.locator('li').count()).resolves.toBeGreaterThan(0);
+    await shot(page, '07-notice-prompt');
+    await page.getByRole('button', { name: 'I have read it' }).click();
+    await page.locator('#status', { hasText: `acknowledged version ${version}` }).waitFor();
+    expect(await prompt.isHidden()).toBe(true);
+    expect(await site.h.db.knex('notice_acknowledgements').where({ customer_id: me.id })).toEqual([expect.objectContaining({ version })]);
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+
+    const again = await site.signedIn(3);
+    expect(await again.page.locator('#notice-prompt').isHidden()).toBe(true);
+    await again.page.close();
+  });
 });

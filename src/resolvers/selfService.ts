@@ -65,7 +65,8 @@ const optOutChangeNode = (row: OptOutHistoryRow) => tag({ ...row }, subjectFor(r
 // Request ids are random UUIDs: a malformed one is answered like an unknown one.
 const requestId = (id: string) => (UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000');
 
-const EXPORT_READ: Decision = { action: 'CLEAR', strategy: null, reason: 'PERSONAL_DATA_VIEW' };
+/** A customer's read of their own data outside `me` (the export, their notice acknowledgement), as the log records it. */
+export const OWN_RECORD_READ: Decision = { action: 'CLEAR', strategy: null, reason: 'PERSONAL_DATA_VIEW' };
 
 export const selfServiceResolvers = {
   Query: {
@@ -76,7 +77,7 @@ export const selfServiceResolvers = {
       const data = await exportCustomer(ctx.db, id);
       if (!data) return null;
       // Recorded like a read of everything, before the response leaves.
-      ctx.recorder.fieldUse('Query.exportMyData', [EXPORT_READ, EXPORT_READ]).note(0, id);
+      ctx.recorder.fieldUse('Query.exportMyData', [OWN_RECORD_READ, OWN_RECORD_READ]).note(0, id);
       return JSON.stringify(data);
     },
 

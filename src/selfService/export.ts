@@ -51,6 +51,10 @@ export async function exportCustomer(db: Knex, customerId: string): Promise<Reco
       confirmedAt: iso(r.confirmed_at), decidedAt: iso(r.decided_at), reviewNote: r.review_note,
     })),
     changeHistory: changeHistory.map((h) => ({ changeRequest: h.change_request_id, field: h.field, before: h.before, after: h.after, at: iso(h.changed_at) })),
+    noticeAcknowledgements: (await db('notice_acknowledgements').where({ customer_id: customerId }).orderBy('version').select('version', 'acknowledged_at')).map((a) => ({
+      version: a.version,
+      acknowledgedAt: iso(a.acknowledged_at),
+    })),
     erasureRequests: erasureRequests.map((r) => ({ id: r.id, status: r.status, requestedAt: iso(r.requested_at), processedAt: iso(r.processed_at) })),
     accessHistory: accesses.slice(0, MAX_EXPORTED_ACCESSES).map(presentForCustomer),
     accessHistoryTruncated: accesses.length > MAX_EXPORTED_ACCESSES,

@@ -27,6 +27,7 @@ export const PERMISSIONS: IRules = {
     // The one public field (DESIGN §4): the notice holds no customer data.
     // Without a token it is served by its own route and schema (governance/notice/publicRoute.ts).
     privacyNotice: allow,
+    acknowledgedPrivacyNotice: selfService,
   },
   Mutation: {
     proposeProfileChange: selfService,

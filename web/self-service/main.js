@@ -13,6 +13,7 @@ import { busy, onOpen, showError, showScreen, announce } from './ui.js';
 import { setUpEdit, renderEdit } from './edit.js';
 import { setUpChoices, renderChoices } from './choices.js';
 import { renderErasure, setUpMyData } from './mydata.js';
+import { renderNoticePrompt, setUpNoticePrompt } from './notice.js';
 
 const page = {
   me: null,
@@ -28,6 +29,7 @@ const page = {
     renderEdit(data.me);
     renderChoices(page, data.me, data.optOutTerms);
     renderErasure(data.me);
+    renderNoticePrompt(data.privacyNotice, data.acknowledgedPrivacyNotice);
     return data.me;
   },
 };
@@ -53,6 +55,7 @@ async function enter() {
 function signOut() {
   session.clear();
   page.me = null;
+  renderNoticePrompt(null);
   signedIn(false);
   showScreen('signin', { focus: false });
 }
@@ -71,6 +74,7 @@ function start() {
   setUpEdit(page);
   setUpChoices(page);
   setUpMyData();
+  setUpNoticePrompt();
   setUpSignIn(enter).catch(showError);
   if (session.token) enter();
   else showScreen('signin', { focus: false });

@@ -14,6 +14,12 @@ export const ME = `query Me {
     erasureRequests { id status requestedAt processedAt }
   }
   optOutTerms { kind title effect consentWording consentVersion }
+  privacyNotice { version status effectiveAt changes }
+  acknowledgedPrivacyNotice
+}`;
+
+export const ACKNOWLEDGE_NOTICE = `mutation Acknowledge($version: Int!) {
+  acknowledgePrivacyNotice(version: $version) { version acknowledgedAt }
 }`;
 
 export const ACCESS_HISTORY = `query AccessHistory($after: String) {

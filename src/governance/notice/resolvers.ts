@@ -6,10 +6,10 @@
 import type { Knex } from 'knex';
 import type { PrivqlContext } from '../../server/context';
 import { privqlError } from '../../server/errors';
-import { actorOf } from '../../resolvers/selfService';
+import { actorOf, OWN_RECORD_READ } from '../../resolvers/selfService';
 import { noCustomerRecord } from '../../selfService/customerRecord';
 import { UUID } from '../../resolvers/args';
-import { acknowledgeNotice, draftNotice, noticeInputs, publishNotice, readNotice, type NoticeSource, type StoredNotice } from './store';
+import { acknowledgeNotice, acknowledgedVersion, draftNotice, noticeInputs, publishNotice, readNotice, type NoticeSource, type StoredNotice } from './store';
 import { generateNotice, noticeHash } from './generate';
 
 /** What the public field needs, and all the public route's context holds. */
@@ -48,7 +48,17 @@ function noticeNode(notice: StoredNotice, currentHash: string) {
 export const noticeQueryResolvers = { privacyNotice };
 
 export const noticeResolvers = {
-  Query: noticeQueryResolvers,
+  Query: {
+    ...noticeQueryResolvers,
+    async acknowledgedPrivacyNotice(_: unknown, __: unknown, ctx: PrivqlContext) {
+      if (!UUID.test(ctx.caller.sub)) throw noCustomerRecord();
+      const active = await ctx.db('customers').where({ id: ctx.caller.sub }).whereNull('erased_at').first('id');
+      if (!active) return null;
+      // What the customer acknowledged is about them: recorded like a read of their record.
+      ctx.recorder.fieldUse('Query.acknowledgedPrivacyNotice', [OWN_RECORD_READ, OWN_RECORD_READ]).note(0, ctx.caller.sub);
+      return acknowledgedVersion(ctx.db, ctx.caller.sub);
+    },
+  },
   Mutation: {
     publishPrivacyNotice: (_: unknown, _args: unknown, ctx: PrivqlContext) => publishNotice(ctx.db, ctx.notice, actorOf(ctx)),
     async acknowledgePrivacyNotice(_: unknown, args: { version: number }, ctx: PrivqlContext) {
