@@ -96,6 +96,9 @@ describe('seedDatabase', () => {
 
   it('replaces the data on reset, keeps the access log, and the same seed gives the same rows', async () => {
     await db.knex('access_log').insert({ request_id: '00000000-0000-4000-8000-000000000000', app: 'crm-console', principal: 't', role: 'AGENT', outcome: 'DENIED' });
+    // A published notice, acknowledged by a customer of this seed.
+    await db.knex('privacy_notices').insert({ version: 1, content: '{}', content_hash: 'a'.repeat(64), change_summary: '[]', published_by: 'test' });
+    await db.knex('notice_acknowledgements').insert({ customer_id: (await db.knex('customers').first('id')).id, version: 1 });
     const first = checksum(await readBack());
 
     const other = await seedDatabase(db.knex, { customers: 20, seed: 12, reset: true });
@@ -103,6 +106,10 @@ describe('seedDatabase', () => {
     const [{ n }] = (await db.knex('customers').count('* as n')) as [{ n: string | number }];
     expect(Number(n)).toBe(20);
     expect(checksum(await readBack())).not.toBe(first);
+    // The customers' acknowledgements went with them; the notice stayed; the table is append-only again.
+    expect(Number((await db.knex('notice_acknowledgements').count({ n: '*' }).first())!.n)).toBe(0);
+    expect(await db.knex('privacy_notices').pluck('version')).toEqual([1]);
+    await expect(db.knex.raw('TRUNCATE notice_acknowledgements')).rejects.toThrow(/append-only/);
 
     await seedDatabase(db.knex, { customers: 300, seed: 11, reset: true });
     expect(checksum(await readBack())).toBe(first);

