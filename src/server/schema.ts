@@ -1,14 +1,18 @@
 // Builds the executable schema: SDL from schema/, resolvers, the classification
-// catalog (start-up fails here on an unclassified field), the field guard, and
-// the shield permissions, in that order.
+// catalog (start-up fails here on an unclassified field), the data dictionary
+// and the classification in field descriptions, the field guard, and the
+// shield permissions, in that order.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { addResolversToSchema, makeExecutableSchema } from '@graphql-tools/schema';
 import { readCatalog, type Catalog } from '../../directives/catalog';
 import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
+import { dataDictionaryResolvers } from '../resolvers/dataDictionary';
+import { dataDictionary } from '../governance/dataDictionary';
+import { describeClassification } from '../governance/fieldDescription';
 import { customerResolvers } from '../resolvers/customers';
 import { customerStatsResolvers, type StatsOptions } from '../resolvers/customerStats';
 import { selfServiceResolvers } from '../resolvers/selfService';
@@ -37,7 +41,10 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
   validateAnonymityPolicy(ANONYMITY_POLICY, catalog);
   validateCollectionPolicy(COLLECTION_POLICY, catalog);
-  return { schema: applyPermissions(guardCustomerFields(base, catalog)), catalog };
+  // The dictionary and the descriptions are read from the catalog that is enforced.
+  const dictionary = dataDictionary(base, catalog, { anonymity: ANONYMITY_POLICY, collection: COLLECTION_POLICY });
+  const documented = describeClassification(addResolversToSchema({ schema: base, resolvers: dataDictionaryResolvers(dictionary) }), catalog, COLLECTION_POLICY);
+  return { schema: applyPermissions(guardCustomerFields(documented, catalog)), catalog };
 }
 
 export function loadSchemaFiles(dir = projectDir('schema', 'customer.graphql')): string[] {

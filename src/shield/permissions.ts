@@ -6,7 +6,7 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, deny, shield, type IRules } from 'graphql-shield';
-import { isPrivacyOfficer, isSelfService, isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsCustomerRecords, readsOthersRecords } from './rules';
+import { isPrivacyOfficer, isSelfService, isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsAnnotations, readsCustomerRecords, readsOthersRecords } from './rules';
 
 const selfService = and(isSelfService, readsCustomerRecords);
 const officer = and(isPrivacyOfficer, readsCustomerRecords);
@@ -17,6 +17,7 @@ export const PERMISSIONS: IRules = {
     customer: and(readsCustomerRecords, readsOthersRecords, looksUpByRealId),
     me: and(isTheCustomer, readsCustomerRecords),
     accessLog: readsAccessLog,
+    dataDictionary: readsAnnotations,
     customerStats: readsAggregates,
     // Not personal data: what each opt-out stops, for anyone signed in.
     optOutTerms: allow,
@@ -51,6 +52,8 @@ export const PERMISSIONS: IRules = {
   AccessLogEdge: allow,
   AccessLogEntry: allow,
   FieldAccess: allow,
+  // Reached only through Query.dataDictionary.
+  DataDictionaryEntry: allow,
   // Reached only through Query.customerStats.
   CustomerStats: allow,
   StatGroup: allow,

@@ -34,11 +34,26 @@ export const isTheCustomer = rule({ cache: 'contextual' })((_parent, _args, ctx:
   return forbidden('me is for customers signed in to self-service', 'CUSTOMERS_ONLY');
 });
 
+/** The privacy officer acting for PRIVACY_ADMINISTRATION, or an auditor for SECURITY_REVIEW. */
+function isOfficerOrAuditor(ctx: PrivqlContext): boolean {
+  const { role, purpose } = ctx.caller;
+  return (role === 'OFFICER' && purpose === 'PRIVACY_ADMINISTRATION') || (role === 'AUDITOR' && purpose === 'SECURITY_REVIEW');
+}
+
 /** The access log is for the privacy officer and, pseudonymized, for security review. */
 export const readsAccessLog = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
-  const { role, purpose } = ctx.caller;
-  if ((role === 'OFFICER' && purpose === 'PRIVACY_ADMINISTRATION') || (role === 'AUDITOR' && purpose === 'SECURITY_REVIEW')) return true;
+  if (isOfficerOrAuditor(ctx)) return true;
   return forbidden('the access log is for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'ACCESS_LOG_NOT_ALLOWED');
+});
+
+/**
+ * The annotations (data dictionary) are for whoever reviews them: the privacy
+ * officer and auditors. They hold no customer value, but they map out where
+ * the data is and how each field is protected, which helps an attacker aim.
+ */
+export const readsAnnotations = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (isOfficerOrAuditor(ctx)) return true;
+  return forbidden('the data dictionary is for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'ANNOTATIONS_NOT_ALLOWED');
 });
 
 /** Aggregates are for analysts (ANALYTICS) and the privacy officer (PRIVACY_ADMINISTRATION). */

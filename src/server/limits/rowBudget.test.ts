@@ -111,3 +111,9 @@ describe('the default budget', () => {
     expect(estimate(`{ a: ${FULL_PAGE} b: ${FULL_PAGE} }`)).toBeGreaterThan(DEFAULT_BUDGET);
   });
 });
+
+test('the data dictionary is estimated at no fewer entries than the schema classifies', () => {
+  const { catalog } = buildPrivqlSchema();
+  expect(LIST_SIZES.estimates['Query.dataDictionary']).toBeGreaterThanOrEqual(catalog.fields.size);
+  expect(estimate('{ dataDictionary { coordinate purposes } }')).toBe(2 * LIST_SIZES.estimates['Query.dataDictionary']);
+});

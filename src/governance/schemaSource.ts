@@ -1,0 +1,46 @@
+// Where the review tools read a schema from: a folder of .graphql files, or
+// `schema/` as committed at a git ref (`git show REF:schema/x.graphql`).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import type { SdlFile } from './sdl';
+
+const SCHEMA_DIR_IN_REPO = 'schema';
+
+/** The .graphql files of `dir`, sorted, named relative to `cwd`. */
+export function readSchemaFolder(dir: string, cwd = process.cwd()): SdlFile[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
+  if (files.length === 0) throw new Error(`${dir} holds no .graphql files`);
+  return files.map((f) => ({ name: relative(cwd, join(dir, f)).split(sep).join('/'), text: readFileSync(join(dir, f), 'utf8') }));
+}
+
+/** `schema/*.graphql` as committed at `ref` in the repository at `cwd`. */
+export function readSchemaAtRef(ref: string, cwd = process.cwd()): SdlFile[] {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const paths = git('ls-tree', '--name-only', `${ref}:${SCHEMA_DIR_IN_REPO}`)
+    .split('\n')
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
+  if (paths.length === 0) throw new Error(`${ref} has no ${SCHEMA_DIR_IN_REPO}/*.graphql`);
+  return paths.map((f) => {
+    const name = `${ref}:${SCHEMA_DIR_IN_REPO}/${f}`;
+    return { name, text: git('show', name) };
+  });
+}
+
+/** A folder when `spec` names one, otherwise a git ref. */
+export function readSchema(spec: string, cwd = process.cwd()): SdlFile[] {
+  const path = resolve(cwd, spec);
+  if (existsSync(path) && statSync(path).isDirectory()) return readSchemaFolder(path, cwd);
+  // git would take a leading dash for an option.
+  if (spec.startsWith('-')) throw new Error(`${spec} is neither a schema folder nor a git ref`);
+  try {
+    return readSchemaAtRef(spec, cwd);
+  } catch (err) {
+    const detail = (err as { stderr?: string }).stderr?.trim();
+    throw new Error(`${spec} is neither a schema folder nor a git ref with ${SCHEMA_DIR_IN_REPO}/*.graphql${detail ? ` (git: ${detail})` : ''}`);
+  }
+}
