@@ -35,6 +35,8 @@ export interface PrivqlConfig {
   /** SIGTERM/SIGINT: the longest a shutdown may take before the process exits 1 regardless. */
   shutdownTimeoutMs: number;
   usesDevelopmentSecret: boolean;
+  /** How to reach the privacy officer: printed in the privacy notice (an email address, an https URL or a postal address). */
+  officerContact: string;
 
   // The application's database role (src/data/applicationRole.ts).
   /** Server databases: migrations run through this URL, as the owner of the tables; DATABASE_URL is the application's own role. */
@@ -100,9 +102,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     denialWindowMs,
     shutdownTimeoutMs,
     usesDevelopmentSecret,
+    officerContact: officerContact(env),
     ...databaseOwner(env, databaseUrl),
     limits: loadRequestLimits(env),
   };
+}
+
+export const DEMO_OFFICER_CONTACT = 'privacy@example.com';
+
+// Printed on a public page: one line of plain text, not markup.
+function officerContact(env: NodeJS.ProcessEnv): string {
+  const contact = (env.PRIVQL_OFFICER_CONTACT ?? '').trim() || DEMO_OFFICER_CONTACT;
+  if (contact.length > 200 || /[\u0000-\u001f\u007f<>]/.test(contact)) {
+    throw new ConfigError('PRIVQL_OFFICER_CONTACT must be one line of at most 200 characters, without < or >');
+  }
+  return contact;
 }
 
 function databaseOwner(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): Pick<PrivqlConfig, 'ownerDatabaseUrl'> {

@@ -115,8 +115,9 @@ function expand(row: LogRow, onlySubject: string | undefined, orderWithin: Withi
     for (const subjectId of group.subjects) out.push({ ...base, outcome: row.outcome, subjectId, fields });
   }
   for (const subjectId of uuidArray(row.excluded_ids)) out.push({ ...base, outcome: 'EXCLUDED', subjectId, fields: [] });
-  // A read that returned nobody (a log query that found nothing) is still an entry.
-  if (out.length === 0) out.push({ ...base, outcome: 'READ', subjectId: null, fields: [] });
+  // A read that returned nobody (a log query that found nothing) is still an
+  // entry, and so is a change that concerns no one customer (a notice published).
+  if (out.length === 0) out.push({ ...base, outcome: row.outcome, subjectId: null, fields: [] });
   if (orderWithin) {
     const keys = new Map(out.map((e) => [e, orderWithin(e.subjectId ?? '')]));
     out.sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : keys.get(a)! > keys.get(b)! ? 1 : 0));

@@ -12,7 +12,8 @@ import type { AccessContext } from './accessContext';
 import { privqlError } from '../server/errors';
 
 export interface ChangeRecord {
-  subjectId: string;
+  /** The customer changed; null for a change that concerns no one customer (a privacy notice published). */
+  subjectId: string | null;
   /** Schema coordinate to what was done to it, e.g. `Customer.email` → `UPDATED`. */
   fields: Record<string, string>;
   /** What was done (operation) and to which request: ids and names, no values. */
@@ -26,8 +27,8 @@ export async function writeChangeRecord(db: Knex, ctx: AccessContext, change: Ch
      VALUES (?, ?, ?, ?, ?, ?, 'CHANGE', ?::uuid[], ?, ?)`,
     [
       ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view,
-      `{${change.subjectId}}`,
-      JSON.stringify([{ fields, subjects: [change.subjectId] }]),
+      change.subjectId === null ? '{}' : `{${change.subjectId}}`,
+      JSON.stringify([{ fields, subjects: change.subjectId === null ? [] : [change.subjectId] }]),
       JSON.stringify(change.detail),
     ],
   );

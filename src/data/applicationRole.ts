@@ -42,6 +42,12 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   // Analysts' ε spent per day (a conditional upsert) and the exact cells released to them.
   aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
   aggregate_released_cells: ['SELECT', 'INSERT'],
+  // The privacy notice (migration 010): published versions and
+  // acknowledgements are only ever added; the outbox is only filled (a
+  // mailer, with a role of its own, marks rows sent).
+  privacy_notices: ['SELECT', 'INSERT'],
+  notice_outbox: ['SELECT', 'INSERT'],
+  notice_acknowledgements: ['SELECT', 'INSERT'],
 };
 
 /** Sequences behind ids the application inserts (bigserial columns). */

@@ -13,6 +13,7 @@ import { privacyNames } from './privacyViews/names';
 import * as releaseClassKey from './migrations/007_anonymous_release_class_key';
 import * as releaseEpoch from './migrations/008_release_epoch';
 import * as selfService from './migrations/009_self_service';
+import * as privacyNotice from './migrations/010_privacy_notice';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '007_anonymous_release_class_key': releaseClassKey,
   '008_release_epoch': releaseEpoch,
   '009_self_service': selfService,
+  '010_privacy_notice': privacyNotice,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -35,6 +35,7 @@ import { contextFactory } from './requestContext';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { demoCustomersRouter } from './demoCustomers';
 import { webPages } from './webPages';
+import { publicNoticeRoute } from '../governance/notice/publicRoute';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -82,6 +83,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   await release.prepare();
   release.watch();
 
+  const notice = { catalog: privqlSchema.catalog, officerContact: config.officerContact };
   const bounds = requestBounds(config.limits, db);
   const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
@@ -120,6 +122,12 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     ],
   });
   await apollo.start();
+  const publicNotice = await publicNoticeRoute({
+    schema: privqlSchema.schema,
+    context: { db: db.knex, notice },
+    parseOptions: bounds.parseOptions,
+    validationRules: [knownOperationTypes, ...bounds.validationRules],
+  });
 
   if (config.demo) {
     app.use(
@@ -144,9 +152,10 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     '/graphql',
     express.json({ limit: config.limits.maxBodyBytes }),
     bounds.deadlines.middleware,
+    publicNotice.handler,
     expressMiddleware(apollo, {
       context: rateLimitedContext(
-        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release }),
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, notice }),
         { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
       ),
     }),
@@ -179,6 +188,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     schema: privqlSchema,
     stop: async () => {
       await apollo.stop();
+      await publicNotice.stop();
       await release.stop();
       await denials.stop().catch(() => log('could not write the counts of repeated refusals to the access log'));
     },

@@ -6,6 +6,7 @@ import type { RequestPrivacy } from '../plan/requestPrivacy';
 import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import type { ReleaseSummary } from '../anonymity/releaseMeta';
 import type { CallerCursors } from '../resolvers/cursor';
+import type { NoticeSource } from '../governance/notice/store';
 
 /** What every resolver of one request sees. */
 export interface PrivqlContext {
@@ -25,6 +26,8 @@ export interface PrivqlContext {
   release: ReleaseKeeper;
   /** The request carried Sec-GPC: 1 (Global Privacy Control). */
   globalPrivacyControl?: boolean;
+  /** What the privacy notice is generated from. */
+  notice: NoticeSource;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
   releaseServed?: ReleaseSummary;
 }

@@ -20,6 +20,7 @@ import { honourGlobalPrivacyControl } from '../selfService/optOuts';
 import type { CursorCodec } from '../resolvers/cursor';
 import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import type { PrivqlContext } from './context';
+import type { NoticeSource } from '../governance/notice/store';
 
 export interface ContextDeps extends CallerSources {
   db: Knex;
@@ -30,6 +31,7 @@ export interface ContextDeps extends CallerSources {
   denials: DenialAggregator;
   pseudonymKeyFor(app: string): Uint8Array;
   release: ReleaseKeeper;
+  notice: NoticeSource;
 }
 
 /** The parts of an HTTP request the context reads. */
@@ -65,7 +67,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, globalPrivacyControl };
+    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, globalPrivacyControl, notice: deps.notice };
   };
 }
 

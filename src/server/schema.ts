@@ -16,6 +16,7 @@ import { describeClassification } from '../governance/fieldDescription';
 import { customerResolvers } from '../resolvers/customers';
 import { customerStatsResolvers, type StatsOptions } from '../resolvers/customerStats';
 import { selfServiceResolvers } from '../resolvers/selfService';
+import { noticeResolvers } from '../governance/notice/resolvers';
 import { applyPermissions } from '../shield/permissions';
 import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
 import { COLLECTION_POLICY, validateCollectionPolicy } from '../policy/collection';
@@ -36,7 +37,7 @@ export interface SchemaOptions {
 export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   const base = makeExecutableSchema({
     typeDefs: options.typeDefs ?? loadSchemaFiles(),
-    resolvers: [customerResolvers, accessLogResolvers, customerStatsResolvers(options.stats), selfServiceResolvers],
+    resolvers: [customerResolvers, accessLogResolvers, customerStatsResolvers(options.stats), selfServiceResolvers, noticeResolvers],
   });
   const catalog = readCatalog(base, ANONYMITY_POLICY.bandWidths);
   validateAnonymityPolicy(ANONYMITY_POLICY, catalog);

@@ -24,6 +24,9 @@ export const PERMISSIONS: IRules = {
     exportMyData: selfService,
     changeRequests: officer,
     erasureRequests: officer,
+    // The one public field (DESIGN §4): the notice holds no customer data.
+    // Without a token it is served by its own route and schema (governance/notice/publicRoute.ts).
+    privacyNotice: allow,
   },
   Mutation: {
     proposeProfileChange: selfService,
@@ -32,6 +35,8 @@ export const PERMISSIONS: IRules = {
     requestErasure: selfService,
     reviewChangeRequest: officer,
     processErasure: officer,
+    publishPrivacyNotice: isPrivacyOfficer,
+    acknowledgePrivacyNotice: selfService,
   },
   // Customer data is guarded field by field by the privacy plan.
   Customer: allow,
@@ -58,6 +63,13 @@ export const PERMISSIONS: IRules = {
   CustomerStats: allow,
   StatGroup: allow,
   StatValue: allow,
+  // The privacy notice and what its mutations answer.
+  PrivacyNotice: allow,
+  NoticeClause: allow,
+  NoticeSection: allow,
+  NoticeItem: allow,
+  PublishNoticeResult: allow,
+  NoticeAcknowledgement: allow,
 };
 
 export function applyPermissions(schema: GraphQLSchema, rules: IRules = PERMISSIONS): GraphQLSchema {
