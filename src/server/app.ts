@@ -34,7 +34,8 @@ import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { demoCustomersRouter } from './demoCustomers';
-import { webPages } from './webPages';
+import { demoOfficerRouter } from './demoOfficer';
+import { vendorAssets, webPages } from './webPages';
 import { publicNoticeRoute } from '../governance/notice/publicRoute';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
@@ -142,6 +143,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       }),
     );
     app.use(demoCustomersRouter({ knex: db.knex, jwtSecret: config.jwtSecret }));
+    app.use(demoOfficerRouter({ jwtSecret: config.jwtSecret }));
   } else {
     app.get('/graphql', ideOffPage());
   }
@@ -160,6 +162,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       ),
     }),
   );
+  app.use(vendorAssets());
   app.use(webPages());
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'not found: the API is POST /graphql', extensions: { code: 'NOT_FOUND' } }] });
