@@ -23,16 +23,18 @@ async function rows<T>(db: Knex, sql: string, bindings: readonly Knex.RawBinding
 /** The tables of the data schema with their row counts, and the privacy views with their reader roles. */
 export async function warehouse(db: Knex): Promise<{ tables: WarehouseTable[]; views: WarehouseView[] }> {
   const [{ schema }] = await rows<{ schema: string }>(db, 'SELECT current_schema() AS schema');
-  const names = await rows<{ name: string }>(
+  // A table the application's role may not read (erased_orders: insert only) is listed without a count.
+  const names = await rows<{ name: string; readable: boolean }>(
     db,
-    `SELECT table_name AS name FROM information_schema.tables
+    `SELECT table_name AS name, has_table_privilege(format('%I.%I', table_schema, table_name), 'SELECT') AS readable
+       FROM information_schema.tables
       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'knex\\_%'
       ORDER BY table_name`,
   );
   const tables: WarehouseTable[] = [];
-  for (const { name } of names) {
-    const [{ n }] = await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${ident(name)}`);
-    tables.push({ name, rows: Number(n) });
+  for (const { name, readable } of names) {
+    const count = readable ? (await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${ident(name)}`))[0].n : null;
+    tables.push({ name, rows: count === null ? null : Number(count) });
   }
   const privacy = privacyNames(schema === 'public' ? undefined : schema);
   const installed = new Set(

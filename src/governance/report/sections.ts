@@ -35,7 +35,7 @@ export function reportSections(r: PrivacyReport): Section[] {
     s(
       'Warehouse overview',
       ['Tables of the data schema with their row counts, and the privacy views with the database role that may read each.'],
-      { headers: ['table', 'rows'], rows: r.warehouse.tables.map((t) => [t.name, t.rows]) },
+      { headers: ['table', 'rows'], rows: r.warehouse.tables.map((t) => [t.name, t.rows ?? 'not readable by this role']) },
       { headers: ['view', 'database role', 'stands for', 'rows from', 'installed'], rows: r.warehouse.views.map((v) => [v.view, v.databaseRole, `${v.role} / ${v.purpose}`, v.fromRelease ? 'the k-anonymous release' : 'the customer tables', v.installed ? 'yes' : 'no']) },
     ),
     s('Views × roles × fields', [r.exposure.assumption, 'Each cell is computed by the decision rule (decideField), not written by hand.'], {

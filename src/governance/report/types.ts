@@ -111,7 +111,8 @@ export interface LogFigures {
 
 export interface WarehouseTable {
   name: string;
-  rows: number;
+  /** Null when the role the report runs as may not read the table. */
+  rows: number | null;
 }
 
 export interface WarehouseView {
