@@ -107,3 +107,20 @@ describe('per source address, for requests without a valid token', () => {
     expect({ status: res.status, errors: res.body.errors }).toEqual({ status: 200, errors: undefined });
   });
 });
+
+describe('the public privacy notice (no token)', () => {
+  const read = (forwardedFor: string) =>
+    fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify({ query: '{ privacyNotice { version } }' }) });
+
+  test(`each address may read it ${PER_PRINCIPAL} times per window, as a principal may send; the next gets 429 and another address is not affected`, async () => {
+    const before = await logCount();
+    const statuses = [];
+    for (let i = 0; i < PER_PRINCIPAL + 2; i++) statuses.push((await read('198.51.100.77')).status);
+    expect(statuses).toEqual([...Array(PER_PRINCIPAL).fill(200), 429, 429]);
+    const refused = await read('198.51.100.77');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await refused.json()).errors).toEqual([{ message: expect.any(String), extensions: { code: 'RATE_LIMITED', reason: 'PUBLIC_RATE_LIMIT' } }]);
+    expect((await read('203.0.113.9')).status).toBe(200); // another network (a source is a /24 or /64)
+    expect(await logCount()).toBe(before); // public reads touch no customer data and write nothing
+  });
+});

@@ -96,7 +96,7 @@ describe('consent to sensitive-data use is opt-in with its own wording', () => {
   });
 
   test('a consent version on any other change is refused', async () => {
-    const res = await asCustomer(h, ids[6])(SET, { kind: 'DIRECT_MARKETING', optedOut: true, v: 'sensitive-data-use-v1' });
+    const res = await asCustomer(h, ids[6])(SET, { kind: 'DIRECT_MARKETING', optedOut: true, v: 'sensitive-data-use-v2' });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentVersion' });
   });
 });

@@ -168,7 +168,7 @@ describeInBrowser('the self-service page', () => {
   test('consent to sensitive-data use is its own box with the wording agreed to, and is recorded with its version', async () => {
     const { page, me } = await site.signedIn(6);
     await page.getByRole('button', { name: 'Choices' }).click();
-    const consent = page.getByRole('checkbox', { name: /^I consent to the company using the ethnicity and religion/ });
+    const consent = page.getByRole('checkbox', { name: /^I consent to the company counting the ethnicity and religion/ });
     await consent.waitFor();
     const given = !(await consent.isChecked());
     await consent.setChecked(given);

@@ -27,3 +27,12 @@ export function runCommand(main: (argv: string[]) => Promise<number>): void {
     },
   );
 }
+
+/**
+ * Where the user ran the command: `npm run` starts scripts in the project
+ * root and keeps the caller's directory in INIT_CWD, against which the
+ * paths they typed must be read.
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD || process.cwd();
+}

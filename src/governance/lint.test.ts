@@ -1,16 +1,27 @@
-// The privacy lint on the shipped schema (no findings) and on one fixture
-// per kind of error (test/fixtures/lint/<rule>/: the schema with one defect),
-// each reported with its field and the line it is written on.
+// The privacy lint on the shipped schema (no findings) and on one variant of
+// it per kind of error (test/support/lintCases.ts: the schema with one edit),
+// each reported with its field and the line and column it is written on.
 
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ROLE_POLICY } from '../policy/roles';
 import { COLLECTION_POLICY } from '../policy/collection';
-import { lintSchema, LINT_RULES, type LintRule } from './lint';
+import { lintSchema, LINT_RULES } from './lint';
 import { formatLint } from './lintFormat';
 import { readSchemaFolder } from './schemaSource';
+import { LINT_CASES, lintCase, type LintCase } from '../../test/support/lintCases';
+import { positionOf, removeSchemaVariants, schemaVariant } from '../../test/support/schemaVariants';
 
 const ROOT = join(__dirname, '..', '..');
-const fixture = (rule: string) => readSchemaFolder(join(ROOT, 'test', 'fixtures', 'lint', rule), ROOT);
+afterAll(removeSchemaVariants);
+
+/** The case's schema variant as the lint reads it, and where its one finding must point. */
+function variant(c: LintCase) {
+  const dir = schemaVariant([c.edit]);
+  const path = join(dir, c.edit.file);
+  const location = { file: relative(ROOT, path), ...positionOf(readFileSync(path, 'utf8'), c.at, c.rule) };
+  return { files: readSchemaFolder(dir, ROOT), location };
+}
 
 test('the shipped schema passes', () => {
   const result = lintSchema(readSchemaFolder(join(ROOT, 'schema'), ROOT));
@@ -19,42 +30,18 @@ test('the shipped schema passes', () => {
   expect(formatLint(result, 'text')).toMatch(/^privacy lint: no problems \(\d+ files, \d+ classified fields\)\n$/);
 });
 
-// rule -> the field it names and the file:line of that field in the fixture.
-const CASES: ReadonlyArray<[LintRule, string, string, RegExp]> = [
-  ['unclassified-field', 'Customer.nickname', 'customer.graphql:7', /Customer\.nickname has no classification/],
-  ['invalid-classification', 'Customer.ethnicity', 'customer.graphql:21', /Customer\.ethnicity has 2 classifications/],
-  ['strategy-type-mismatch', 'Customer.email', 'customer.graphql:10', /mask BAND cannot produce a String/],
-  ['sensitive-forbidden-purpose', 'Customer.religion', 'customer.graphql:22', /@sensitive but allows DIRECT_MARKETING/],
-  ['purpose-without-role', 'Purpose.RESEARCH', 'directives.graphql:23', /RESEARCH is declared but no role may act for it/],
-  ['sensitive-exposed', 'Customer.religion', 'customer.graphql:22', /AGENT \(CUSTOMER_SERVICE, STANDARD view\) sees @sensitive Customer\.religion in clear/],
-  ['no-collection-channel', 'Customer.nickname', 'customer.graphql:7', /Customer\.nickname has no collection channel/],
-];
-
-test.each(CASES)('%s: exactly one error, naming %s at %s', (rule, coordinate, line, message) => {
-  const { findings } = lintSchema(fixture(rule));
-  expect(findings).toHaveLength(1);
-  const [f] = findings;
-  expect(f).toMatchObject({ rule, coordinate });
-  expect(f.message).toMatch(message);
-  expect(`${f.location!.file.split('/').pop()}:${f.location!.line}`).toBe(line);
-  expect(f.location!.file).toBe(`test/fixtures/lint/${rule}/${line.split(':')[0]}`);
+test.each(LINT_CASES.map((c) => [c.rule, c.coordinate ?? 'no field', c]))('%s: exactly one error, naming %s where the edit put it', (_rule, _named, c) => {
+  const { files, location } = variant(c);
+  const { findings } = lintSchema(files);
+  expect(findings).toEqual([{ rule: c.rule, coordinate: c.coordinate, message: expect.stringMatching(c.message), location }]);
 });
 
-test('SDL that does not validate: one error where the SDL says so', () => {
-  const { findings, classifiedFields } = lintSchema(fixture('schema-invalid'));
-  expect(classifiedFields).toBe(0);
-  expect(findings).toEqual([
-    {
-      rule: 'schema-invalid',
-      coordinate: null,
-      message: expect.stringContaining('GOSSIP'),
-      location: { file: 'test/fixtures/lint/schema-invalid/customer.graphql', line: 22, column: 41 },
-    },
-  ]);
+test('SDL that does not validate classifies nothing', () => {
+  expect(lintSchema(variant(lintCase('schema-invalid')).files).classifiedFields).toBe(0);
 });
 
-test('every rule has a fixture', () => {
-  expect([...CASES.map(([rule]) => rule), 'schema-invalid'].sort()).toEqual(Object.keys(LINT_RULES).sort());
+test('every rule has a case', () => {
+  expect(LINT_CASES.map((c) => c.rule).sort()).toEqual(Object.keys(LINT_RULES).sort());
 });
 
 test('a purpose the role table gives no role is named on each field that allows it', () => {
@@ -66,7 +53,8 @@ test('a purpose the role table gives no role is named on each field that allows 
 });
 
 test('SARIF 2.1.0: rule, level, message, file and line of each finding', () => {
-  const log = JSON.parse(formatLint(lintSchema(fixture('sensitive-exposed')), 'sarif'));
+  const { files, location } = variant(lintCase('sensitive-exposed'));
+  const log = JSON.parse(formatLint(lintSchema(files), 'sarif'));
   expect(log.version).toBe('2.1.0');
   const run = log.runs[0];
   expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(Object.keys(LINT_RULES));
@@ -78,7 +66,7 @@ test('SARIF 2.1.0: rule, level, message, file and line of each finding', () => {
       message: { text: expect.stringContaining('Customer.religion') },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri: 'test/fixtures/lint/sensitive-exposed/customer.graphql' }, region: { startLine: 22, startColumn: 3 } },
+          physicalLocation: { artifactLocation: { uri: location.file }, region: { startLine: location.line, startColumn: location.column } },
           logicalLocations: [{ fullyQualifiedName: 'Customer.religion', kind: 'member' }],
         },
       ],

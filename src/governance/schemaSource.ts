@@ -20,7 +20,8 @@ export function readSchemaFolder(dir: string, cwd = process.cwd()): SdlFile[] {
 /** `schema/*.graphql` as committed at `ref` in the repository at `cwd`. */
 export function readSchemaAtRef(ref: string, cwd = process.cwd()): SdlFile[] {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  const paths = git('ls-tree', '--name-only', `${ref}:${SCHEMA_DIR_IN_REPO}`)
+  // --full-tree: from a subdirectory, ls-tree would list only the entries under it.
+  const paths = git('ls-tree', '--full-tree', '--name-only', `${ref}:${SCHEMA_DIR_IN_REPO}`)
     .split('\n')
     .filter((f) => f.endsWith('.graphql'))
     .sort();

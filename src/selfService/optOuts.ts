@@ -6,10 +6,13 @@ import type { Knex } from 'knex';
 import type { AccessContext } from '../audit/accessContext';
 import { writeChangeRecord } from '../audit/changeRecord';
 import type { OptOutKind } from '../policy/vocabulary';
+import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { privqlError } from '../server/errors';
 import { activeCustomer } from './customerRecord';
 
-export const CONSENT_VERSION = 'sensitive-data-use-v1';
+// v1 said staff might see the values with consent; no @sensitive field
+// allows a purpose, so they never do (test: sensitiveConsent.test.ts).
+export const CONSENT_VERSION = 'sensitive-data-use-v2';
 
 /** Customer.optOutHistory pages: the default and the largest (the export has all of it). */
 export const HISTORY_PAGE = 20;
@@ -34,9 +37,11 @@ export const OPT_OUT_TERMS = [
   {
     kind: 'SENSITIVE_DATA_USE',
     title: 'Use of sensitive data (your consent)',
-    effect: 'Off unless you consent. With your consent, staff who need it may see your ethnicity and religion, and you are counted in statistics about them. You can withdraw consent at any time.',
+    effect:
+      `Off unless you consent. With your consent, you are counted in anonymous statistics about ethnicity and religion (groups of at least ${ANONYMITY_POLICY.k} people, never a list of names). ` +
+      'Staff and partners never see these values; only you and the privacy officer do. You can withdraw consent at any time.',
     consentWording:
-      'I consent to the company using the ethnicity and religion I have provided for customer service and for anonymous statistics. ' +
+      'I consent to the company counting the ethnicity and religion I have provided in anonymous statistics about groups of customers. ' +
       'I can withdraw this consent at any time on this page; withdrawing it does not affect use before that.',
     consentVersion: CONSENT_VERSION,
   },

@@ -37,6 +37,7 @@ import { demoCustomersRouter } from './demoCustomers';
 import { demoOfficerRouter } from './demoOfficer';
 import { vendorAssets, webPages } from './webPages';
 import { publicNoticeRoute } from '../governance/notice/publicRoute';
+import { addressSource } from '../audit/denialAggregator';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
 
 export interface PrivqlServer {
@@ -128,6 +129,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     context: { db: db.knex, notice },
     parseOptions: bounds.parseOptions,
     validationRules: [knownOperationTypes, ...bounds.validationRules],
+    overLimit: async (req) => (await bounds.rateLimits.takePublic(addressSource(req.ip ?? req.socket.remoteAddress)))?.retryAfterS ?? null,
   });
 
   if (config.demo) {

@@ -45,16 +45,15 @@ export function noticeClauses(facts: NoticeFacts): NoticeClause[] {
 }
 
 function collection(facts: NoticeFacts): NoticeClause {
-  const sections: NoticeSection[] = CLASSIFICATIONS.map((c) => {
+  // One section per class and kind of record, one item per field.
+  const sections: NoticeSection[] = CLASSIFICATIONS.flatMap((c) => {
     const fields = facts.fields.filter((f) => f.classification === c);
     const types = [...new Set(fields.map((f) => typeOf(f.coordinate)))];
-    return {
-      heading: CATEGORY_WORDING[c].title,
-      paragraphs: [`${capitalize(CATEGORY_WORDING[c].description)}. ${fields.length === 0 ? 'We hold none.' : ''}`.trim()],
-      items: types.flatMap((type) =>
-        fields.filter((f) => typeOf(f.coordinate) === type).map((f) => item(fieldName(f.coordinate), `${capitalize(typeName(type))}; from ${listOf(f.channels.map((ch) => CHANNEL_SHORT[ch]))}.`, f.coordinate)),
-      ),
-    };
+    return types.map((type, index) => ({
+      heading: `${CATEGORY_WORDING[c].title}: ${typeName(type)}`,
+      paragraphs: index === 0 ? [`${capitalize(CATEGORY_WORDING[c].description)}.`] : [],
+      items: fields.filter((f) => typeOf(f.coordinate) === type).map((f) => item(fieldName(f.coordinate), `from ${listOf(f.channels.map((ch) => CHANNEL_SHORT[ch]))}.`, f.coordinate)),
+    }));
   });
   sections.push({
     heading: 'Where it comes from',

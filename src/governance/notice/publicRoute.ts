@@ -14,6 +14,7 @@ import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import type { Request, RequestHandler } from 'express';
 import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationRule } from 'graphql';
 import { formatError } from '../../server/errors';
+import { rateLimited } from '../../server/limits/rateLimits';
 import type { NoticeContext } from './resolvers';
 
 /** The root fields anyone may query without a token. */
@@ -25,6 +26,8 @@ export interface PublicRouteOptions {
   context: NoticeContext;
   parseOptions: ParseOptions;
   validationRules: ValidationRule[];
+  /** Seconds to wait when `req`'s source is over its limit, or null. */
+  overLimit(req: Request): Promise<number | null>;
 }
 
 export interface PublicRoute {
@@ -51,7 +54,13 @@ export async function publicNoticeRoute(options: PublicRouteOptions): Promise<Pu
   await server.start();
   const answer = expressMiddleware(server, { context: async () => options.context });
   return {
-    handler: (req, res, next) => (isPublicRequest(req, options.parseOptions) ? answer(req, res, next) : next()),
+    handler: async (req, res, next) => {
+      if (!isPublicRequest(req, options.parseOptions)) return next();
+      const wait = await options.overLimit(req);
+      if (wait === null) return answer(req, res, next);
+      const { message, extensions } = rateLimited('PUBLIC_RATE_LIMIT', wait);
+      res.status(429).set('retry-after', String(wait)).json({ errors: [{ message, extensions: { code: extensions.code, reason: extensions.reason } }] });
+    },
     stop: () => server.stop(),
   };
 }

@@ -6,6 +6,8 @@
 //   `unauthenticatedRateLimit` times per window. After that, its requests
 //   that carry no valid token are refused with 429 before anything is
 //   written, so a flood of bad tokens cannot fill the append-only log.
+// - each source address may read the public privacy notice (no token)
+//   `principalRateLimit` times per window, as much as one principal may send.
 // A request over a limit is answered 429 RATE_LIMITED with Retry-After; the
 // first refusal of each window is logged, the rest would only repeat it.
 
@@ -14,11 +16,12 @@ import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RequestLimits } from '../../config';
 
-export type RateLimitReason = 'PRINCIPAL_RATE_LIMIT' | 'UNAUTHENTICATED_RATE_LIMIT';
+export type RateLimitReason = 'PRINCIPAL_RATE_LIMIT' | 'UNAUTHENTICATED_RATE_LIMIT' | 'PUBLIC_RATE_LIMIT';
 
 const MESSAGES: Record<RateLimitReason, string> = {
   PRINCIPAL_RATE_LIMIT: 'too many requests from this principal: wait for the time in Retry-After',
   UNAUTHENTICATED_RATE_LIMIT: 'too many requests without a valid token from this network: wait for the time in Retry-After',
+  PUBLIC_RATE_LIMIT: 'too many requests for the privacy notice from this network: wait for the time in Retry-After',
 };
 
 /** A refusal by a rate limit; `firstInWindow` when it is the first of its window for this key. */
@@ -30,10 +33,22 @@ export interface Refusal {
 export class RateLimits {
   private readonly principals: RateLimiterMemory;
   private readonly failures: RateLimiterMemory;
+  private readonly publicReads: RateLimiterMemory;
 
   constructor(private readonly limits: Pick<RequestLimits, 'principalRateLimit' | 'unauthenticatedRateLimit' | 'rateLimitWindowS'>) {
     this.principals = new RateLimiterMemory({ points: limits.principalRateLimit, duration: limits.rateLimitWindowS });
     this.failures = new RateLimiterMemory({ points: limits.unauthenticatedRateLimit, duration: limits.rateLimitWindowS });
+    this.publicReads = new RateLimiterMemory({ points: limits.principalRateLimit, duration: limits.rateLimitWindowS });
+  }
+
+  /** Counts one tokenless read of a public field from `source`; a Refusal when it is over the limit. */
+  async takePublic(source: string): Promise<Refusal | null> {
+    try {
+      await this.publicReads.consume(source);
+      return null;
+    } catch (res) {
+      return refusal(res, this.limits.principalRateLimit);
+    }
   }
 
   /** Counts one request of the principal; a Refusal when it is over the limit. */
