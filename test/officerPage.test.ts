@@ -164,6 +164,22 @@ describeInBrowser('the officer dashboard', () => {
     await page.close();
   });
 
+  test('on a 360 px phone screen nothing but the wide tables scrolls sideways, and the charts fit', async () => {
+    const page = await site.browser.context.newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${site.origin}/officer/`);
+    await page.getByRole('button', { name: 'Sign in as the demo privacy officer' }).click();
+    await page.locator('#status', { hasText: 'Report for' }).waitFor();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      charts: Array.from(document.querySelectorAll('canvas')).map((c) => c.getBoundingClientRect().right),
+    }));
+    expect(widths.page).toBeLessThanOrEqual(360);
+    for (const right of widths.charts) expect(right).toBeLessThanOrEqual(360);
+    await shot(page, '05-phone');
+    await page.close();
+  });
+
   test('a pasted non-officer token is refused with a plain message', async () => {
     const page = await openPage();
     await page.getByLabel('Access token from your identity provider').fill(await site.h.token('AGENT'));
