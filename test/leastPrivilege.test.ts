@@ -116,6 +116,15 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect(await verifyAccessLog(app.knex)).toMatchObject({ ok: true, checked: before + 3 });
   });
 
+  test('the privacy report is computed as the application role; a table it may not read is listed without a count', async () => {
+    const res = await ask('{ privacyReport(from: "2000-01-01", to: "2000-06-01") { chain { verified } warehouse { tables { name rows } } } }', 'OFFICER');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.privacyReport.chain.verified).toBe(true);
+    const tables = res.body.data.privacyReport.warehouse.tables;
+    expect(tables.find((t: { name: string }) => t.name === 'erased_orders')).toEqual({ name: 'erased_orders', rows: null });
+    expect(tables.find((t: { name: string }) => t.name === 'customers')).toEqual({ name: 'customers', rows: 30 });
+  });
+
   test('aggregates are answered as the application role: budget spent, cells kept, an AGGREGATE record', async () => {
     for (const args of ['groupBy: [SEGMENT]', 'groupBy: [SEGMENT], noise: { epsilon: 0.5 }']) {
       const res = await ask(`{ customerStats(${args}) { k groups { count } epsilonRemaining } }`, 'ANALYST');

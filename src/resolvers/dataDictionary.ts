@@ -3,7 +3,10 @@
 
 import type { DictionaryEntry } from '../governance/dataDictionary';
 
+/** An entry as the GraphQL type DataDictionaryEntry has it (also in the privacy report's data model). */
+export const presentDictionaryEntry = (e: DictionaryEntry) => ({ ...e, classification: e.classification.toUpperCase(), isQuasiIdentifier: e.quasiIdentifier !== null });
+
 export function dataDictionaryResolvers(entries: readonly DictionaryEntry[]) {
-  const answer = entries.map((e) => ({ ...e, classification: e.classification.toUpperCase(), isQuasiIdentifier: e.quasiIdentifier !== null }));
+  const answer = entries.map(presentDictionaryEntry);
   return { Query: { dataDictionary: () => answer } };
 }

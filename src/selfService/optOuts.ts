@@ -56,7 +56,8 @@ export const OPT_OUT_FIELD: Record<OptOutKind, string> = {
 };
 
 /** A missing row is the default: not opted out, except sensitive-data use (privacy by default). */
-const defaultOf = (kind: OptOutKind) => kind === 'SENSITIVE_DATA_USE';
+export const optedOutByDefault = (kind: OptOutKind) => kind === 'SENSITIVE_DATA_USE';
+const defaultOf = optedOutByDefault;
 
 /** Refuses a consent that does not name the wording shown, and a version given where none belongs. */
 export function checkConsent(kind: OptOutKind, optedOut: boolean, consentVersion: string | null | undefined): string | null {

@@ -34,7 +34,8 @@ import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { demoCustomersRouter } from './demoCustomers';
-import { webPages } from './webPages';
+import { demoOfficerRouter } from './demoOfficer';
+import { vendorAssets, webPages } from './webPages';
 import { publicNoticeRoute } from '../governance/notice/publicRoute';
 import { addressSource } from '../audit/denialAggregator';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
@@ -144,6 +145,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       }),
     );
     app.use(demoCustomersRouter({ knex: db.knex, jwtSecret: config.jwtSecret }));
+    app.use(demoOfficerRouter({ jwtSecret: config.jwtSecret }));
   } else {
     app.get('/graphql', ideOffPage());
   }
@@ -162,6 +164,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       ),
     }),
   );
+  app.use(vendorAssets());
   app.use(webPages());
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'not found: the API is POST /graphql', extensions: { code: 'NOT_FOUND' } }] });

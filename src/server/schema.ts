@@ -7,10 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { addResolversToSchema, makeExecutableSchema } from '@graphql-tools/schema';
+import { mergeResolvers } from '@graphql-tools/merge';
 import { readCatalog, type Catalog } from '../../directives/catalog';
 import { guardCustomerFields } from '../../directives/guard';
 import { accessLogResolvers } from '../resolvers/accessLog';
 import { dataDictionaryResolvers } from '../resolvers/dataDictionary';
+import { privacyReportResolvers } from '../resolvers/privacyReport';
+import { reportFacts } from '../governance/report/facts';
 import { dataDictionary } from '../governance/dataDictionary';
 import { describeClassification } from '../governance/fieldDescription';
 import { customerResolvers } from '../resolvers/customers';
@@ -44,7 +47,7 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   validateCollectionPolicy(COLLECTION_POLICY, catalog);
   // The dictionary and the descriptions are read from the catalog that is enforced.
   const dictionary = dataDictionary(base, catalog, { anonymity: ANONYMITY_POLICY, collection: COLLECTION_POLICY });
-  const documented = describeClassification(addResolversToSchema({ schema: base, resolvers: dataDictionaryResolvers(dictionary) }), catalog, COLLECTION_POLICY);
+  const documented = describeClassification(addResolversToSchema({ schema: base, resolvers: mergeResolvers([dataDictionaryResolvers(dictionary), privacyReportResolvers(reportFacts(base, catalog))]) }), catalog, COLLECTION_POLICY);
   return { schema: applyPermissions(guardCustomerFields(documented, catalog)), catalog };
 }
 

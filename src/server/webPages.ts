@@ -8,7 +8,9 @@
 // handle on it), turns off every device and tracking feature it has no use
 // for, and never tells another site where the visitor came from.
 
-import express, { type RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import express, { type RequestHandler, type Router } from 'express';
 import { projectDir } from './webDir';
 
 export const PAGE_CONTENT_SECURITY_POLICY = [
@@ -70,13 +72,36 @@ export function webPages(): RequestHandler {
     dotfiles: 'ignore',
     // Revalidated on every load: a fixed page must reach browsers at once.
     cacheControl: false,
-    setHeaders(res) {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.setHeader('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'no-referrer');
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Permissions-Policy', PAGE_PERMISSIONS_POLICY);
-    },
+    setHeaders: pageHeaders,
   });
+}
+
+/** The headers of every page file (and of the libraries the pages load). */
+export function pageHeaders(res: ServerResponse): void {
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', PAGE_PERMISSIONS_POLICY);
+}
+
+/**
+ * Libraries the pages load, from node_modules, at fixed public names (the
+ * request never becomes a path): Chart.js for the officer's dashboard.
+ */
+const VENDOR_ASSETS: ReadonlyMap<string, { pkg: string; file: string }> = new Map([['chart.umd.min.js', { pkg: 'chart.js', file: 'chart.umd.min.js' }]]);
+
+export function vendorAssets(): Router {
+  const router = express.Router();
+  for (const [name, asset] of VENDOR_ASSETS) {
+    // chart.js exports only its entry points (not even package.json): the browser build sits beside the CommonJS one in dist/.
+    const file = join(dirname(require.resolve(asset.pkg)), asset.file);
+    router.get(`/vendor/${name}`, (_req, res, next) => {
+      pageHeaders(res);
+      res.type('text/javascript; charset=utf-8');
+      res.sendFile(file, (err) => err && next(err));
+    });
+  }
+  return router;
 }

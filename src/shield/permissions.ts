@@ -6,7 +6,15 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, deny, shield, type IRules } from 'graphql-shield';
-import { isPrivacyOfficer, isSelfService, isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsAnnotations, readsCustomerRecords, readsOthersRecords } from './rules';
+import { isPrivacyOfficer, isSelfService, isTheCustomer, looksUpByRealId, readsAccessLog, readsAggregates, readsAnnotations, readsCustomerRecords, readsOthersRecords, readsReports } from './rules';
+
+/** The types of Query.privacyReport (schema/report.graphql). */
+const REPORT_TYPES = [
+  'PrivacyReport', 'ReportChainStatus', 'ReportPeriod', 'WarehouseOverview', 'WarehouseTable', 'WarehouseView',
+  'ExposureMatrix', 'ExposureRow', 'ExposureCell', 'ApplicationUsage', 'CategoryValues', 'UsageCount', 'CategoryUsage',
+  'DayUsage', 'DeniedCount', 'ExclusionCount', 'LogReadCount', 'OptOutFigures', 'OptOutRate', 'OptOutDay',
+  'PendingRequests', 'PendingRequest', 'NoticeFigures',
+];
 
 const selfService = and(isSelfService, readsCustomerRecords);
 const officer = and(isPrivacyOfficer, readsCustomerRecords);
@@ -18,6 +26,7 @@ export const PERMISSIONS: IRules = {
     me: and(isTheCustomer, readsCustomerRecords),
     accessLog: readsAccessLog,
     dataDictionary: readsAnnotations,
+    privacyReport: readsReports,
     customerStats: readsAggregates,
     // Not personal data: what each opt-out stops, for anyone signed in.
     optOutTerms: allow,
@@ -60,6 +69,8 @@ export const PERMISSIONS: IRules = {
   FieldAccess: allow,
   // Reached only through Query.dataDictionary.
   DataDictionaryEntry: allow,
+  // Reached only through Query.privacyReport.
+  ...Object.fromEntries(REPORT_TYPES.map((type) => [type, allow])),
   // Reached only through Query.customerStats.
   CustomerStats: allow,
   StatGroup: allow,

@@ -56,6 +56,16 @@ export const readsAnnotations = rule({ cache: 'contextual' })((_parent, _args, c
   return forbidden('the data dictionary is for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'ANNOTATIONS_NOT_ALLOWED');
 });
 
+/**
+ * Compliance reports are for the privacy officer and auditors: counts drawn
+ * from the access log and the annotations (the auditor's without the pending
+ * requests' customers).
+ */
+export const readsReports = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
+  if (isOfficerOrAuditor(ctx)) return true;
+  return forbidden('privacy reports are for the privacy officer (PRIVACY_ADMINISTRATION) and auditors (SECURITY_REVIEW)', 'REPORTS_NOT_ALLOWED');
+});
+
 /** Aggregates are for analysts (ANALYTICS) and the privacy officer (PRIVACY_ADMINISTRATION). */
 export const readsAggregates = rule({ cache: 'contextual' })((_parent, _args, ctx: PrivqlContext) => {
   if (!ctx.caller.purpose || !ctx.caller.view) return forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');

@@ -13,6 +13,10 @@ import { MAX_LOG_PAGE } from '../../resolvers/accessLog';
 import { MAX_PAGE_SIZE } from '../../resolvers/customers';
 import { MAX_DIMENSIONS } from '../../analytics/dimensions';
 import { MAX_QUEUE_PAGE } from '../../resolvers/selfService';
+import { MAX_REPORT_DAYS } from '../../resolvers/privacyReport';
+import { PENDING_LIST_LIMIT } from '../../governance/report/gatherState';
+import { DATABASE_VIEWS } from '../../policy/databaseViews';
+import { OPT_OUT_KINDS, PURPOSES, ROLES } from '../../policy/vocabulary';
 import { MAX_HISTORY_PAGE } from '../../selfService/optOuts';
 import type { PrivqlContext } from '../context';
 import { armorProtections } from './armor';
@@ -49,7 +53,31 @@ export const LIST_SIZES: ListSizes = {
   // most two requests are pending per customer (their opt-out history is paged).
   // The data dictionary has one entry per classified field (59 in the shipped
   // schema); the estimate leaves room, and a test keeps it above the catalog.
+  // privacyReport: its lists are bounded by the vocabulary (purposes, roles,
+  // opt-out kinds, the three classes), the registered applications, and its
+  // period of at most MAX_REPORT_DAYS days (per-day lists).
   estimates: {
+    'PrivacyReport.dataModel': 100,
+    'WarehouseOverview.tables': 40,
+    'WarehouseOverview.views': DATABASE_VIEWS.length,
+    'ExposureMatrix.rows': 2 * ROLES.length,
+    'ExposureRow.cells': 100,
+    'PrivacyReport.applications': 100,
+    'ApplicationUsage.roles': ROLES.length,
+    'ApplicationUsage.purposes': PURPOSES.length,
+    'ApplicationUsage.views': 2 * ROLES.length,
+    'ApplicationUsage.categories': 3,
+    'PrivacyReport.accessByPurpose': PURPOSES.length + 1,
+    'PrivacyReport.accessByRole': ROLES.length + 1,
+    'PrivacyReport.accessByCategory': 3,
+    'PrivacyReport.accessByDay': MAX_REPORT_DAYS * (PURPOSES.length + 1),
+    'PrivacyReport.denied': 100,
+    'PrivacyReport.exclusions': PURPOSES.length,
+    'PrivacyReport.logReads': 100,
+    'OptOutFigures.current': OPT_OUT_KINDS.length,
+    'OptOutFigures.trend': MAX_REPORT_DAYS * OPT_OUT_KINDS.length,
+    'PendingRequests.list': 2 * PENDING_LIST_LIMIT,
+    'PendingRequest.fields': 13,
     'Query.dataDictionary': 100,
     'Customer.orders': 10,
     'AccessLogEntry.fields': 20,

@@ -1,0 +1,26 @@
+// A report made on the command line is recorded in the access log like one
+// fetched through GraphQL: a read of the log itself, with the customers its
+// pending list names as subjects. Written before the report is.
+
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { PrivacyReport } from './types';
+
+export async function recordCliReportRead(db: Knex, principal: string, report: PrivacyReport): Promise<void> {
+  const officer = report.audience === 'OFFICER';
+  const subjects = [...new Set((report.pending.list ?? []).map((p) => p.customerId))];
+  await db.raw(
+    `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, accesses, detail)
+     VALUES (?, 'privql-cli', ?, ?, ?, ?, 'READ', ?::uuid[], ?, ?)`,
+    [
+      randomUUID(),
+      principal,
+      report.audience,
+      officer ? 'PRIVACY_ADMINISTRATION' : 'SECURITY_REVIEW',
+      officer ? 'PERSONAL_DATA' : 'NO_CUSTOMER_RECORDS',
+      `{${subjects.join(',')}}`,
+      JSON.stringify(subjects.length > 0 ? [{ fields: { 'Query.privacyReport': 'CLEAR' }, subjects }] : []),
+      JSON.stringify({ accessLogReads: [{ filter: { report: 'privacyReport', from: report.period.from, to: report.period.to }, entries: report.log.records }] }),
+    ],
+  );
+}
