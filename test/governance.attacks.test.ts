@@ -9,9 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'graphql';
 import { addressSource } from '../src/audit/denialAggregator';
 import { main as privacyDiff } from '../src/cli/privacyDiff';
 import { diffExposure } from '../src/governance/exposureDiff';
+import { publicFieldsSelected } from '../src/governance/notice/publicRoute';
 import { exposureMatrix } from '../src/governance/exposureMatrix';
 import { readSchemaFolder } from '../src/governance/schemaSource';
 import { reviewSchema } from '../src/governance/sdl';
@@ -48,6 +50,28 @@ describe('the public notice route', () => {
     // A spoofed X-Forwarded-For does not make a new source: no proxy is trusted.
     const spoofed = await post('{ privacyNotice { version } }', { 'x-forwarded-for': '198.51.100.7' });
     expect(spoofed.status).toBe(429);
+  });
+});
+
+describe('the public route\'s check of a document', () => {
+  test('fragments spread twice at each of many levels are checked once each, not once per path', () => {
+    // { ...F0 } fragment F0 on Query { ...F1 ...F1 } ... F26 { privacyNotice }:
+    // 1 kB, far under the token limit, and 2^26 paths to F26. The check runs
+    // before the rate limit and blocks the event loop for every caller: each
+    // level doubled its time (24 levels: 4 s; the token limit allows ~150).
+    const levels = 26;
+    const defs = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const document = parse(`{ ...F0 } ${defs} fragment F${levels} on Query { privacyNotice { version } }`, { maxTokens: 2000 });
+    const started = Date.now();
+    expect(publicFieldsSelected(document)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('each notice field in the document is one read, however often its fragment is spread', () => {
+    const twoAliases = parse('{ ...F ...F ... on Query { c: privacyNotice(version: 1) { version } } } fragment F on Query { a: privacyNotice { version } b: privacyNotice { json } }');
+    expect(publicFieldsSelected(twoAliases)).toBe(3);
+    expect(publicFieldsSelected(parse('{ privacyNotice { version } optOutTerms { kind } }'))).toBe(0);
+    expect(publicFieldsSelected(parse('{ ...F } fragment F on Query { ...G } fragment G on Query { ...F privacyNotice { version } }'))).toBe(0);
   });
 });
 
