@@ -2,19 +2,30 @@
 // `schema/` as committed at a git ref (`git show REF:schema/x.graphql`).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { SdlFile } from './sdl';
 
 const SCHEMA_DIR_IN_REPO = 'schema';
 
-/** The .graphql files of `dir`, sorted, named relative to `cwd`. */
+/**
+ * The .graphql files of `dir`, sorted, named relative to `cwd`. Each must be
+ * a regular file inside the folder: a committed symlink to a file elsewhere
+ * would have its first token printed in the lint's syntax error (into a CI
+ * log), and one to a device or FIFO would never finish reading.
+ */
 export function readSchemaFolder(dir: string, cwd = process.cwd()): SdlFile[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.graphql'))
     .sort();
   if (files.length === 0) throw new Error(`${dir} holds no .graphql files`);
-  return files.map((f) => ({ name: relative(cwd, join(dir, f)).split(sep).join('/'), text: readFileSync(join(dir, f), 'utf8') }));
+  const folder = realpathSync(dir);
+  return files.map((f) => {
+    const name = relative(cwd, join(dir, f)).split(sep).join('/');
+    const target = realpathSync(join(dir, f));
+    if (!target.startsWith(folder + sep) || !statSync(target).isFile()) throw new Error(`${name} is not a regular file in the folder`);
+    return { name, text: readFileSync(target, 'utf8') };
+  });
 }
 
 /** `schema/*.graphql` as committed at `ref` in the repository at `cwd`. */
