@@ -7,6 +7,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SdlFile } from './sdl';
 
 const SCHEMA_DIR_IN_REPO = 'schema';
+/** What the exposure is decided with besides the annotations: the policies and the catalog that reads them. */
+export const POLICY_PATHS = ['src/policy', 'directives'];
 
 /**
  * The .graphql files of `dir`, sorted, named relative to `cwd`. Each must be
@@ -45,8 +47,7 @@ export function readSchemaAtRef(ref: string, cwd = process.cwd()): SdlFile[] {
 
 /** A folder when `spec` names one, otherwise a git ref. */
 export function readSchema(spec: string, cwd = process.cwd()): SdlFile[] {
-  const path = resolve(cwd, spec);
-  if (existsSync(path) && statSync(path).isDirectory()) return readSchemaFolder(path, cwd);
+  if (isFolder(spec, cwd)) return readSchemaFolder(resolve(cwd, spec), cwd);
   // git would take a leading dash for an option.
   if (spec.startsWith('-')) throw new Error(`${spec} is neither a schema folder nor a git ref`);
   try {
@@ -55,4 +56,21 @@ export function readSchema(spec: string, cwd = process.cwd()): SdlFile[] {
     const detail = (err as { stderr?: string }).stderr?.trim();
     throw new Error(`${spec} is neither a schema folder nor a git ref with ${SCHEMA_DIR_IN_REPO}/*.graphql${detail ? ` (git: ${detail})` : ''}`);
   }
+}
+
+/**
+ * The policy files that differ between where `oldSpec` and `newSpec` are
+ * read from: a git ref's commit, or (for a folder) the working copy, whose
+ * policy the review tools run with. Empty when both are folders.
+ */
+export function policyFilesChanged(oldSpec: string, newSpec: string, cwd = process.cwd()): string[] {
+  const refs = [oldSpec, newSpec].filter((spec) => !isFolder(spec, cwd));
+  if (refs.length === 0) return [];
+  const out = execFileSync('git', ['diff', '--name-only', '--no-ext-diff', '--no-renames', ...refs, '--', ...POLICY_PATHS], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.split('\n').filter(Boolean);
+}
+
+function isFolder(spec: string, cwd: string): boolean {
+  const path = resolve(cwd, spec);
+  return existsSync(path) && statSync(path).isDirectory();
 }
