@@ -128,11 +128,22 @@ export function addressSource(address: string | undefined): string {
   if (!address) return 'address unknown';
   const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(address);
   if (v4) return `network ${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
-  if (address.includes(':')) {
-    const [head] = address.split('::');
-    const groups = (head ?? '').split(':').filter(Boolean);
-    const full = address.includes('::') ? [...groups, '0', '0', '0', '0'].slice(0, 4) : address.split(':').slice(0, 4);
-    return `network ${full.map((g) => g.toLowerCase()).join(':')}::/64`;
-  }
+  if (address.includes(':')) return `network ${networkOf64(address).join(':')}::/64`;
   return 'address unknown';
+}
+
+/**
+ * The first four groups of an IPv6 address, written out. "::" stands for as
+ * many zero groups as the address lacks, which may be fewer than four and
+ * may sit inside the network half (2001:db8::5:a:b:c:d is in 2001:db8:0:5),
+ * so it is expanded, not read as "the rest of the network is zero".
+ */
+function networkOf64(address: string): string[] {
+  const bare = address.split('%')[0]; // a zone (fe80::1%eth0) is not part of the address
+  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])));
+  const compressed = bare.indexOf('::');
+  const head = groupsOf(compressed < 0 ? bare : bare.slice(0, compressed));
+  const tail = compressed < 0 ? [] : groupsOf(bare.slice(compressed + 2));
+  const full = compressed < 0 ? head : [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
+  return [...full, '0', '0', '0', '0'].slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
 }

@@ -2,8 +2,8 @@
 // cell by cell, for every role and purpose. A cell grows when its action
 // moves up OMITTED < ANONYMIZED < MASKED < CLEAR, when a new field becomes
 // visible, or when the action stays but the mask or anonymizer is not
-// plainly weaker (PSEUDONYM -> KEEP; one generalization for another, which
-// cannot be ranked, so it is shown for sign-off too).
+// plainly weaker (PSEUDONYM -> KEEP; one generalization or pseudonym for
+// another, which cannot be ranked, so it is shown for sign-off too).
 
 import type { Role, Purpose, ViewName } from '../policy/vocabulary';
 import { cellLabel, exposureRank, type ExposureCell, type ExposureMatrix } from './exposureMatrix';
@@ -25,8 +25,12 @@ export interface ExposureDiff {
   grows: boolean;
 }
 
-// Within one action, how much of the value a strategy lets through.
-const STRATEGY_RANK: Readonly<Record<string, number>> = { REDACT: 0, SUPPRESS: 0, PSEUDONYM: 0, KEEP: 2 };
+// Within one action, how much of the value a strategy lets through:
+// nothing (REDACT, SUPPRESS), all of it (KEEP), or something that cannot be
+// ranked against the rest (1). A pseudonym is in the middle group, not with
+// the suppressing ones: it keeps every distinct value apart, so PREFIX ->
+// PSEUDONYM lets a caller group customers by the exact value.
+const STRATEGY_RANK: Readonly<Record<string, number>> = { REDACT: 0, SUPPRESS: 0, KEEP: 2 };
 const strategyRank = (s: string | null) => (s === null ? 1 : (STRATEGY_RANK[s] ?? 1));
 
 export function diffExposure(before: ExposureMatrix, after: ExposureMatrix): ExposureDiff {

@@ -129,7 +129,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     context: { db: db.knex, notice },
     parseOptions: bounds.parseOptions,
     validationRules: [knownOperationTypes, ...bounds.validationRules],
-    overLimit: async (req) => (await bounds.rateLimits.takePublic(addressSource(req.ip ?? req.socket.remoteAddress)))?.retryAfterS ?? null,
+    overLimit: async (req, reads) => (await bounds.rateLimits.takePublic(addressSource(req.ip ?? req.socket.remoteAddress), reads))?.retryAfterS ?? null,
   });
 
   if (config.demo) {

@@ -12,7 +12,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import type { Request, RequestHandler } from 'express';
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationRule } from 'graphql';
+import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationRule } from 'graphql';
 import { formatError } from '../../server/errors';
 import { rateLimited } from '../../server/limits/rateLimits';
 import type { NoticeContext } from './resolvers';
@@ -26,8 +26,8 @@ export interface PublicRouteOptions {
   context: NoticeContext;
   parseOptions: ParseOptions;
   validationRules: ValidationRule[];
-  /** Seconds to wait when `req`'s source is over its limit, or null. */
-  overLimit(req: Request): Promise<number | null>;
+  /** Counts `reads` notices against `req`'s source: seconds to wait when it is over its limit, or null. */
+  overLimit(req: Request, reads: number): Promise<number | null>;
 }
 
 export interface PublicRoute {
@@ -55,8 +55,11 @@ export async function publicNoticeRoute(options: PublicRouteOptions): Promise<Pu
   const answer = expressMiddleware(server, { context: async () => options.context });
   return {
     handler: async (req, res, next) => {
-      if (!isPublicRequest(req, options.parseOptions)) return next();
-      const wait = await options.overLimit(req);
+      const reads = publicReadsOf(req, options.parseOptions);
+      if (reads === 0) return next();
+      // Each notice field is generated on its own (15 aliases: 15 notices,
+      // ~470 kB), so each is counted: aliases do not multiply the allowance.
+      const wait = await options.overLimit(req, reads);
       if (wait === null) return answer(req, res, next);
       const { message, extensions } = rateLimited('PUBLIC_RATE_LIMIT', wait);
       res.status(429).set('retry-after', String(wait)).json({ errors: [{ message, extensions: { code: extensions.code, reason: extensions.reason } }] });
@@ -65,48 +68,58 @@ export async function publicNoticeRoute(options: PublicRouteOptions): Promise<Pu
   };
 }
 
-function isPublicRequest(req: Request, parseOptions: ParseOptions): boolean {
-  if (req.headers.authorization !== undefined) return false;
+/** How many public fields a tokenless request selects when it selects nothing else; 0: not a public request. */
+function publicReadsOf(req: Request, parseOptions: ParseOptions): number {
+  if (req.headers.authorization !== undefined) return 0;
   const source = req.method === 'GET' ? req.query?.query : (req.body as { query?: unknown } | undefined)?.query;
-  if (typeof source !== 'string') return false;
+  if (typeof source !== 'string') return 0;
   let document: DocumentNode;
   try {
     document = parse(source, parseOptions);
   } catch {
-    return false;
+    return 0;
   }
-  return selectsOnlyPublicFields(document);
+  return publicFieldsSelected(document);
 }
 
 /**
  * Every definition is a query or a fragment, and every root field any query
- * selects (through fragments too) is a public field or __typename, at least
- * one of them public.
+ * selects (through fragments too) is a public field or __typename: how many
+ * public field nodes are selected, or 0 when the document selects anything
+ * else or no public field. Each fragment is walked once, however often it
+ * is spread: walking it once per path would be exponential in a document
+ * that spreads fragments twice at each of many levels, and this check runs
+ * before any limit.
  */
-export function selectsOnlyPublicFields(document: DocumentNode): boolean {
+export function publicFieldsSelected(document: DocumentNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) {
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    else if (d.kind !== Kind.OPERATION_DEFINITION || d.operation !== 'query') return false;
+    else if (d.kind !== Kind.OPERATION_DEFINITION || d.operation !== 'query') return 0;
   }
-  let publicFields = 0;
+  const publicFields = new Set<FieldNode>();
+  const checked = new Map<string, boolean>();
   const visiting = new Set<string>();
   const rootFieldsArePublic = (set: SelectionSetNode): boolean =>
     set.selections.every((s) => {
       if (s.kind === Kind.FIELD) {
         if (!PUBLIC_QUERY_FIELDS.has(s.name.value)) return s.name.value === '__typename';
-        publicFields++;
+        publicFields.add(s);
         return true;
       }
       if (s.kind === Kind.INLINE_FRAGMENT) return rootFieldsArePublic(s.selectionSet);
-      const fragment = fragments.get(s.name.value);
+      const name = s.name.value;
+      const known = checked.get(name);
+      if (known !== undefined) return known;
+      const fragment = fragments.get(name);
       // A missing or cyclic fragment: let the main server refuse it.
-      if (!fragment || visiting.has(fragment.name.value)) return false;
-      visiting.add(fragment.name.value);
+      if (!fragment || visiting.has(name)) return false;
+      visiting.add(name);
       const ok = rootFieldsArePublic(fragment.selectionSet);
-      visiting.delete(fragment.name.value);
+      visiting.delete(name);
+      checked.set(name, ok);
       return ok;
     });
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return operations.length > 0 && operations.every((op) => rootFieldsArePublic(op.selectionSet)) && publicFields > 0;
+  return operations.length > 0 && operations.every((op) => rootFieldsArePublic(op.selectionSet)) ? publicFields.size : 0;
 }

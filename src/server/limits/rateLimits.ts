@@ -41,10 +41,10 @@ export class RateLimits {
     this.publicReads = new RateLimiterMemory({ points: limits.principalRateLimit, duration: limits.rateLimitWindowS });
   }
 
-  /** Counts one tokenless read of a public field from `source`; a Refusal when it is over the limit. */
-  async takePublic(source: string): Promise<Refusal | null> {
+  /** Counts `reads` tokenless reads of public fields from `source`; a Refusal when it is over the limit. */
+  async takePublic(source: string, reads = 1): Promise<Refusal | null> {
     try {
-      await this.publicReads.consume(source);
+      await this.publicReads.consume(source, reads);
       return null;
     } catch (res) {
       return refusal(res, this.limits.principalRateLimit);
