@@ -23,6 +23,7 @@ const REPORT = `query ($from: String!, $to: String!) { privacyReport(from: $from
   logReads { app role requests entriesReturned }
   optOuts { activeCustomers current { kind optedOut rate } trend { day kind optedOut optedIn } }
   pending { changeRequests erasureRequests list { kind id customerId fields since } }
+  notice { version notified acknowledged notAcknowledged notAcknowledgedCustomers }
   warehouse { tables { name rows } views { view databaseRole role purpose installed } }
   exposure { rows { role purpose view cells { coordinate action strategy } } }
   dataModel { coordinate classification }
@@ -160,5 +161,30 @@ describe('who may have a report', () => {
   ])('from %s to %s is refused as bad input', async (from, to) => {
     const res = await h.graphql('query ($from: String!, $to: String!) { privacyReport(from: $from, to: $to) { records } }', { role: 'OFFICER', variables: { from, to } });
     expect(res.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the privacy notice in the report', () => {
+  test('the officer sees who has not acknowledged the latest version (and the read names them); the auditor only how many', async () => {
+    const published = await h.graphql('mutation { publishPrivacyNotice { version } }', { role: 'OFFICER' });
+    const { version } = published.body.data!.publishPrivacyNotice;
+    const active: string[] = await h.db.knex('customers').whereNull('erased_at').orderBy('id').pluck('id');
+    const readers = [active[0], active[5]];
+    for (const sub of readers) await h.graphql('mutation ($v: Int!) { acknowledgePrivacyNotice(version: $v) { version } }', { role: 'CUSTOMER', sub, variables: { v: version } });
+    const [from, until] = [new Date(Date.now() - 3_600_000).toISOString(), new Date(Date.now() + 60_000).toISOString()];
+    const officer = await h.graphql(REPORT, { role: 'OFFICER', variables: { from, to: until } });
+    const notYet = active.filter((id) => !readers.includes(id));
+    expect(officer.body.data!.privacyReport.notice).toEqual({
+      version,
+      notified: active.length,
+      acknowledged: 2,
+      notAcknowledged: notYet.length,
+      notAcknowledgedCustomers: notYet.slice(0, 100),
+    });
+    const row = await h.db.knex('access_log').where({ request_id: officer.body.extensions!.requestId }).first();
+    expect(row.subject_ids).toEqual(expect.arrayContaining(notYet));
+    const auditor = await h.graphql(REPORT, { role: 'AUDITOR', variables: { from, to: until } });
+    expect(auditor.body.data!.privacyReport.notice).toMatchObject({ acknowledged: 2, notAcknowledged: notYet.length, notAcknowledgedCustomers: null });
+    expect(auditor.body.data!.privacyReport.json).not.toMatch(UUID);
   });
 });

@@ -1,12 +1,13 @@
 // Query.privacyReport: the compliance report for the officer, or for an
 // auditor without the pending requests' customers. A report is computed from
 // the access log, so reading it is recorded as a read of the log; the
-// officer's pending list names customers, who are recorded as its subjects.
+// officer's lists name customers, who are recorded as its subjects.
 
 import type { ReportFacts } from '../governance/report/facts';
 import { buildPrivacyReport } from '../governance/report/build';
 import { canonicalJson } from '../governance/report/signature';
 import type { PrivacyReport } from '../governance/report/types';
+import { reportSubjects } from '../governance/report/recordRead';
 import { retentionPublicKeys } from '../audit/retentionKey';
 import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
@@ -54,8 +55,8 @@ function retentionKeys() {
 
 function noteReportRead(ctx: PrivqlContext, report: PrivacyReport): void {
   ctx.recorder.logReads.push({ filter: { report: 'privacyReport', from: report.period.from, to: report.period.to }, entries: report.log.records });
-  const customers = new Set((report.pending.list ?? []).map((p) => p.customerId));
-  if (customers.size === 0) return;
+  const customers = reportSubjects(report);
+  if (customers.length === 0) return;
   const use = ctx.recorder.fieldUse('Query.privacyReport', [PENDING_LIST_READ, PENDING_LIST_READ]);
   for (const id of customers) use.note(0, id);
 }

@@ -34,7 +34,7 @@ export async function buildPrivacyReport(db: Knex, facts: ReportFacts, request: 
     log: await logFigures(db, request.period, head, facts.classOf),
     optOuts: await optOutFigures(db, request.period),
     pending: await pendingRequests(db, request.audience === 'OFFICER'),
-    notice: await noticeFigures(db),
+    notice: await noticeFigures(db, request.audience === 'OFFICER'),
   };
 }
 

@@ -95,8 +95,11 @@ export async function pendingRequests(db: Knex, withList: boolean): Promise<Pend
   return { changeRequests: Number(c.n), erasureRequests: Number(e.n), oldestChangeRequest: iso(c.oldest), oldestErasureRequest: iso(e.oldest), list };
 }
 
-/** The latest published notice: customers notified of it, and how many of the active ones acknowledged it. */
-export async function noticeFigures(db: Knex): Promise<NoticeFigures | null> {
+/** How many of the customers who have not acknowledged the latest notice the officer's report names. */
+export const NOT_ACKNOWLEDGED_LIST_LIMIT = 100;
+
+/** The latest published notice: customers notified of it, how many of the active ones acknowledged it, and (officer) who has not. */
+export async function noticeFigures(db: Knex, withList: boolean): Promise<NoticeFigures | null> {
   const latest = await db('privacy_notices').select('version', 'effective_at').orderBy('version', 'desc').first();
   if (!latest) return null;
   const [r] = await rows<{ notified: number; acknowledged: number; active: number }>(
@@ -108,7 +111,22 @@ export async function noticeFigures(db: Knex): Promise<NoticeFigures | null> {
     [latest.version, latest.version],
   );
   const acknowledged = Number(r.acknowledged);
-  return { version: Number(latest.version), effectiveAt: iso(latest.effective_at)!, notified: Number(r.notified), acknowledged, notAcknowledged: Number(r.active) - acknowledged };
+  const notAcknowledgedCustomers = withList
+    ? await db('customers as c')
+        .whereNull('c.erased_at')
+        .whereNotExists(db('notice_acknowledgements as a').whereRaw('a.customer_id = c.id').where('a.version', latest.version))
+        .orderBy('c.id')
+        .limit(NOT_ACKNOWLEDGED_LIST_LIMIT)
+        .pluck('c.id')
+    : null;
+  return {
+    version: Number(latest.version),
+    effectiveAt: iso(latest.effective_at)!,
+    notified: Number(r.notified),
+    acknowledged,
+    notAcknowledged: Number(r.active) - acknowledged,
+    notAcknowledgedCustomers,
+  };
 }
 
 function fieldNames(changes: unknown): string[] {

@@ -74,10 +74,17 @@ export function reportSections(r: PrivacyReport): Section[] {
       ],
       ...(r.pending.list ? [{ headers: ['kind', 'request', 'customer', 'fields', 'since'], rows: r.pending.list.map((p) => [p.kind, p.id, p.customerId, list(p.fields), p.since]) }] : []),
     ),
-    s('Privacy notice', [
-      r.notice
-        ? `Version ${r.notice.version}, effective ${r.notice.effectiveAt}: ${r.notice.notified} customers notified, ${r.notice.acknowledged} acknowledged it, ${r.notice.notAcknowledged} active customers have not.`
-        : 'No privacy notice has been published yet.',
-    ]),
+    s(
+      'Privacy notice',
+      [
+        r.notice
+          ? `Version ${r.notice.version}, effective ${r.notice.effectiveAt}: ${r.notice.notified} customers notified, ${r.notice.acknowledged} acknowledged it, ${r.notice.notAcknowledged} active customers have not.`
+          : 'No privacy notice has been published yet.',
+        ...(r.notice && !r.notice.notAcknowledgedCustomers ? ['Who has not acknowledged it is listed in the privacy officer\'s report only.'] : []),
+      ],
+      ...(r.notice?.notAcknowledgedCustomers?.length
+        ? [{ headers: [`customers who have not acknowledged version ${r.notice.version} (first ${r.notice.notAcknowledgedCustomers.length} of ${r.notice.notAcknowledged})`], rows: r.notice.notAcknowledgedCustomers.map((id) => [id]) }]
+        : []),
+    ),
   ];
 }

@@ -171,6 +171,8 @@ export interface NoticeFigures {
   notified: number;
   acknowledged: number;
   notAcknowledged: number;
+  /** The officer's list of active customers who have not acknowledged it (at most NOT_ACKNOWLEDGED_LIST_LIMIT, by customer id); null for auditors. */
+  notAcknowledgedCustomers: string[] | null;
 }
 
 export interface PrivacyReport {

@@ -14,7 +14,7 @@ import { MAX_PAGE_SIZE } from '../../resolvers/customers';
 import { MAX_DIMENSIONS } from '../../analytics/dimensions';
 import { MAX_QUEUE_PAGE } from '../../resolvers/selfService';
 import { MAX_REPORT_DAYS } from '../../resolvers/privacyReport';
-import { PENDING_LIST_LIMIT } from '../../governance/report/gatherState';
+import { NOT_ACKNOWLEDGED_LIST_LIMIT, PENDING_LIST_LIMIT } from '../../governance/report/gatherState';
 import { DATABASE_VIEWS } from '../../policy/databaseViews';
 import { OPT_OUT_KINDS, PURPOSES, ROLES } from '../../policy/vocabulary';
 import { MAX_HISTORY_PAGE } from '../../selfService/optOuts';
@@ -78,6 +78,7 @@ export const LIST_SIZES: ListSizes = {
     'OptOutFigures.trend': MAX_REPORT_DAYS * OPT_OUT_KINDS.length,
     'PendingRequests.list': 2 * PENDING_LIST_LIMIT,
     'PendingRequest.fields': 13,
+    'NoticeFigures.notAcknowledgedCustomers': NOT_ACKNOWLEDGED_LIST_LIMIT,
     'Query.dataDictionary': 100,
     'Customer.orders': 10,
     'AccessLogEntry.fields': 20,
