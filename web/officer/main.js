@@ -1,7 +1,8 @@
 // The privacy officer's dashboard: sign in (the demo officer in demo mode, or
 // a pasted token), then the report, the review queues and the notice.
 
-import { byId } from '../self-service/dom.js';
+import { byId } from '../shared/dom.js';
+import { onTokenPasted } from '../shared/tokenForm.js';
 import { session } from './api.js';
 import { loadNotice, setUpNotice } from './notice.js';
 import { loadQueues } from './queues.js';
@@ -14,19 +15,7 @@ function signedIn(on) {
 }
 
 async function setUpSignIn() {
-  byId('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const input = byId('token');
-    const token = input.value.trim().replace(/^Bearer\s+/i, '');
-    if (!token) {
-      showError('Paste your access token first.');
-      input.focus();
-      return;
-    }
-    input.value = '';
-    session.set(token);
-    signedIn(true);
-  });
+  onTokenPasted({ session, showError, signedIn: () => signedIn(true) });
   // The demo sign-in exists only in demo mode: elsewhere the server has no such endpoint.
   const res = await fetch('/demo/officer-token', { headers: { accept: 'application/json' }, cache: 'no-store' }).catch(() => null);
   if (!res?.ok) return;

@@ -2,7 +2,7 @@
 // in the privacy notice, and the button that publishes it as a new version
 // (the server says UNCHANGED when nothing changed).
 
-import { byId, el, fill } from '../self-service/dom.js';
+import { byId, el, fill } from '../shared/dom.js';
 import { graphql } from './api.js';
 import { announce, busy } from './ui.js';
 

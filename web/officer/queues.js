@@ -2,7 +2,7 @@
 // officer's approval, and erasure requests. Each decision reloads the queue
 // from the server, so what is shown is what is still waiting.
 
-import { byId, el, fill, timeEl } from '../self-service/dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { graphql } from './api.js';
 import { announce, busy } from './ui.js';
 

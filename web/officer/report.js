@@ -1,7 +1,7 @@
 // The compliance report screen: a period (whole days, UTC), then the
 // report's figures as a summary, four charts and tables.
 
-import { byId, el, fill } from '../self-service/dom.js';
+import { byId, el, fill } from '../shared/dom.js';
 import { graphql } from './api.js';
 import { applicationsChart, optOutChart, purposeChart, ratesChart } from './charts.js';
 import { announce, busy, table } from './ui.js';

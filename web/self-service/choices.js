@@ -4,7 +4,7 @@
 // wishes to be contacted.
 
 import { graphql } from './api.js';
-import { byId, el, fill, timeEl } from './dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { CHANNELS, CONSENT_KIND, OPT_OUT_KEYS, label } from './labels.js';
 import { CONFIRM_CHANGE, PROPOSE_CHANGE, SET_OPT_OUT } from './queries.js';
 import { announce, busy } from './ui.js';

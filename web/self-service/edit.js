@@ -3,7 +3,7 @@
 // customer confirms (the check before any update, DESIGN §4).
 
 import { graphql, ApiError } from './api.js';
-import { byId, el, fill, timeEl } from './dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { fieldLabel } from './labels.js';
 import { CONFIRM_CHANGE, PROPOSE_CHANGE } from './queries.js';
 import { announce, busy, showError } from './ui.js';

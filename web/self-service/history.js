@@ -2,7 +2,7 @@
 // in words: when, who (role and application), why (purpose), what they saw.
 
 import { graphql } from './api.js';
-import { byId, el, fill, timeEl } from './dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { ACTION_LABELS, PURPOSE_LABELS, ROLE_LABELS, fieldLabel, label } from './labels.js';
 import { ACCESS_HISTORY } from './queries.js';
 

@@ -3,7 +3,7 @@
 // the server now holds, not what the page hoped it would.
 
 import { graphql, ApiError } from './api.js';
-import { byId } from './dom.js';
+import { byId } from '../shared/dom.js';
 import { loadHistory } from './history.js';
 import { renderProfile } from './profile.js';
 import { ME } from './queries.js';

@@ -2,7 +2,7 @@
 // browser (no URL carries the data or the token); erasure asks twice.
 
 import { graphql } from './api.js';
-import { byId, fill, timeEl } from './dom.js';
+import { byId, fill, timeEl } from '../shared/dom.js';
 import { EXPORT, REQUEST_ERASURE } from './queries.js';
 import { announce, busy, showError } from './ui.js';
 

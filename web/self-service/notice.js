@@ -3,7 +3,7 @@
 // a published version newer than the one acknowledged; never for the draft.
 
 import { graphql } from './api.js';
-import { byId, el, fill, timeEl } from './dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { ACKNOWLEDGE_NOTICE } from './queries.js';
 import { announce, busy } from './ui.js';
 

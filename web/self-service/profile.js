@@ -1,6 +1,6 @@
 // "What we hold about you": every field of `me`, and the orders.
 
-import { byId, el, fill, timeEl } from './dom.js';
+import { byId, el, fill, timeEl } from '../shared/dom.js';
 import { fieldLabel } from './labels.js';
 
 const SHOWN = ['name', 'accountNumber', 'email', 'phone', 'street', 'postalCode', 'city', 'birthDate', 'age', 'estimatedIncome', 'shoppingHabits', 'segment', 'ethnicity', 'religion'];

@@ -2,24 +2,13 @@
 // customer token for the one chosen); anywhere, a token pasted from the
 // deployment's identity provider.
 
-import { byId, el, fill } from './dom.js';
+import { byId, el, fill } from '../shared/dom.js';
+import { onTokenPasted } from '../shared/tokenForm.js';
 import { session } from './session.js';
 import { busy, showError } from './ui.js';
 
 export async function setUpSignIn(onSignedIn) {
-  byId('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const input = byId('token');
-    const token = input.value.trim().replace(/^Bearer\s+/i, '');
-    if (!token) {
-      showError('Paste your access token first.');
-      input.focus();
-      return;
-    }
-    input.value = '';
-    session.set(token);
-    onSignedIn();
-  });
+  onTokenPasted({ session, showError, signedIn: onSignedIn });
 
   const choices = await demoChoices();
   if (!choices) return;
