@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, describeInBrowser, launchBrowser, type BrowserSession } from './support/browser';
+import { ARTIFACTS, describeInBrowser, launchBrowser, type BrowserSession, focusedControl } from './support/browser';
 import { startHarness, type Harness } from './support/harness';
 import { perFile } from './support/perFile';
 import { CONFIRM, PROPOSE } from './support/selfService';
@@ -38,15 +38,7 @@ describeInBrowser('the officer dashboard', () => {
     return page;
   }
 
-  /** What has focus, and whether a focus ring is drawn around it. */
-  const focused = (page: Page) =>
-    page.evaluate(() => {
-      const a = document.activeElement as HTMLElement | null;
-      if (!a || a === document.body) return { name: '', ring: false, tag: 'body' };
-      const style = getComputedStyle(a);
-      const labelled = a.id ? document.querySelector(`label[for="${a.id}"]`)?.textContent : null;
-      return { name: (labelled ?? a.textContent ?? '').trim(), tag: a.tagName.toLowerCase(), ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
-    });
+  const focused = focusedControl;
 
   async function tabTo(page: Page, name: string): Promise<void> {
     for (let i = 0; i < 80; i++) {

@@ -5,22 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, describeInBrowser } from './support/browser';
+import { ARTIFACTS, describeInBrowser, focusedControl } from './support/browser';
 import { selfServicePage, shot } from './support/selfServicePage';
 
 describeInBrowser('the self-service page by keyboard and on a phone', () => {
   const site = selfServicePage(20);
 
-  /** What has focus, and whether a focus ring of at least 2 px is drawn around it. */
-  const focused = (page: Page) =>
-    page.evaluate(() => {
-      const a = document.activeElement as HTMLElement | null;
-      if (!a || a === document.body) return { name: '', ring: false, tag: 'body' };
-      const style = getComputedStyle(a);
-      const labelled = a.id ? document.querySelector(`label[for="${a.id}"]`)?.textContent : null;
-      const name = (labelled ?? a.getAttribute('aria-label') ?? a.textContent ?? '').trim();
-      return { name, tag: a.tagName.toLowerCase(), ring: a.matches(':focus, :focus-within') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
-    });
+  const focused = focusedControl;
 
   /** Presses Tab until the focused control's name starts with `name`; every stop on the way must show its focus. */
   async function tabTo(page: Page, name: string | RegExp): Promise<void> {

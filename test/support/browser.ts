@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const CANDIDATES = [process.env.PRIVQL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -53,3 +53,15 @@ export async function launchBrowser(): Promise<BrowserSession> {
 }
 
 export const ARTIFACTS = join(__dirname, '..', 'artifacts');
+
+/** What has keyboard focus on `page` (its label, or its text), and whether a focus ring of at least 2 px is drawn around it. */
+export function focusedControl(page: Page): Promise<{ name: string; tag: string; ring: boolean }> {
+  return page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    if (!a || a === document.body) return { name: '', ring: false, tag: 'body' };
+    const style = getComputedStyle(a);
+    const labelled = a.id ? document.querySelector(`label[for="${a.id}"]`)?.textContent : null;
+    const name = (labelled ?? a.getAttribute('aria-label') ?? a.textContent ?? '').trim();
+    return { name, tag: a.tagName.toLowerCase(), ring: a.matches(':focus, :focus-within') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+  });
+}
