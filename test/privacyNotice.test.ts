@@ -105,6 +105,19 @@ describe('publishing', () => {
     expect(Date.parse(notice.effectiveAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  test('once a version is published, the draft of the next one is the officer\'s: not public, not for other roles', async () => {
+    const draft = { query: NOTICE, variables: { version: 0 } };
+    const anonymous = await post(draft);
+    expect(anonymous.body.errors![0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'DRAFT_NOT_PUBLIC' });
+    expect(anonymous.body.data?.privacyNotice ?? null).toBeNull();
+    for (const role of ['CUSTOMER', 'AGENT', 'PARTNER', 'AUDITOR']) {
+      const res = await h.graphql(NOTICE, { role, variables: { version: 0 } });
+      expect([role, res.body.errors![0].extensions!.reason]).toEqual([role, 'DRAFT_NOT_PUBLIC']);
+    }
+    const officer = await h.graphql(NOTICE, { role: 'OFFICER', variables: { version: 0 } });
+    expect(officer.body.data!.privacyNotice).toMatchObject({ version: 0, status: 'DRAFT' });
+  });
+
   test('publishing again with nothing changed reports unchanged and writes nothing at all', async () => {
     const before = await tableCounts(h.db.knex);
     const res = await h.graphql(PUBLISH, { role: 'OFFICER' });

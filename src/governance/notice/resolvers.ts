@@ -20,10 +20,16 @@ export interface NoticeContext {
 
 const MAX_VERSION = 1_000_000;
 
-async function privacyNotice(_: unknown, args: { version?: number | null }, ctx: NoticeContext) {
+async function privacyNotice(_: unknown, args: { version?: number | null }, ctx: NoticeContext | PrivqlContext) {
   const version = args.version ?? undefined;
   if (version !== undefined && (version < 0 || version > MAX_VERSION)) {
     throw privqlError('BAD_USER_INPUT', `version must be between 0 and ${MAX_VERSION}`, { field: 'version' });
+  }
+  // Once a version is published, the draft (what the next publication would
+  // say: a new partner, a changed purpose) is the officer's to announce, not
+  // anyone's to read ahead. Before that, the draft is what applies.
+  if (version === 0 && !isOfficer(ctx) && (await readNotice(ctx.db, undefined))) {
+    throw privqlError('FORBIDDEN', 'the draft of the next privacy notice is for the privacy officer: ask for privacyNotice without a version for the published one', { reason: 'DRAFT_NOT_PUBLIC' });
   }
   const stored = version === 0 ? null : await readNotice(ctx.db, version);
   if (!stored && version !== undefined && version !== 0) return null;
@@ -31,6 +37,8 @@ async function privacyNotice(_: unknown, args: { version?: number | null }, ctx:
   const currentHash = stored ? noticeHash(generateNotice(await noticeInputs(ctx.db, ctx.notice))) : notice.contentHash;
   return noticeNode(notice, currentHash);
 }
+
+const isOfficer = (ctx: NoticeContext | PrivqlContext) => 'caller' in ctx && ctx.caller.role === 'OFFICER';
 
 function noticeNode(notice: StoredNotice, currentHash: string) {
   return {

@@ -79,6 +79,11 @@ export const LIST_SIZES: ListSizes = {
     'PendingRequests.list': 2 * PENDING_LIST_LIMIT,
     'PendingRequest.fields': 13,
     'NoticeFigures.notAcknowledgedCustomers': NOT_ACKNOWLEDGED_LIST_LIMIT,
+    // The privacy notice: six clauses; on the shipped schema at most 15
+    // sections in a clause and 18 items in a section (one per field of a type).
+    'PrivacyNotice.clauses': 6,
+    'NoticeClause.sections': 20,
+    'NoticeSection.items': 60,
     'Query.dataDictionary': 100,
     'Customer.orders': 10,
     'AccessLogEntry.fields': 20,
