@@ -25,6 +25,7 @@ import { httpServerOptions } from './httpBounds';
 import { RateLimits } from './rateLimits';
 import { rowBudgetPlugin, type ListSizes } from './rowBudget';
 import { limitRefusalLog } from './refusal';
+import { oneReport } from './oneReport';
 import { tokenLimit } from './tokens';
 
 export { rateLimitedContext } from './rateLimitedContext';
@@ -114,7 +115,7 @@ export function requestBounds(limits: RequestLimits, db: Database): RequestBound
   const deadlines = new RequestDeadlines(limits.requestTimeoutMs);
   deadlines.bound(db.knex, { cancel: db.kind === 'server' });
   return {
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, oneReport],
     parseOptions: tokens.parseOptions,
     plugins: [
       ...armor.plugins,

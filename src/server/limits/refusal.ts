@@ -6,7 +6,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type ASTNode } from 'graphql';
 import type { PrivqlContext } from '../context';
 
-export const LIMIT_REASONS = ['MAX_DEPTH', 'MAX_ALIASES', 'MAX_DIRECTIVES', 'MAX_TOKENS', 'MAX_COST', 'ROW_BUDGET'] as const;
+export const LIMIT_REASONS = ['MAX_DEPTH', 'MAX_ALIASES', 'MAX_DIRECTIVES', 'MAX_TOKENS', 'MAX_COST', 'ROW_BUDGET', 'ONE_REPORT'] as const;
 export type LimitReason = (typeof LIMIT_REASONS)[number];
 
 export const LIMIT_MESSAGES: Record<LimitReason, string> = {
@@ -16,6 +16,7 @@ export const LIMIT_MESSAGES: Record<LimitReason, string> = {
   MAX_TOKENS: 'the document is longer than this server allows',
   MAX_COST: 'the query is more expensive than this server allows',
   ROW_BUDGET: 'the query would return more data (rows x fields) than this server allows in one request: ask for fewer rows (a smaller first) or fewer fields, and page',
+  ONE_REPORT: 'a request may ask for one privacyReport: each is computed from the whole access log, so ask for one period per request',
 };
 
 /** A request refused by a limit before execution (answered HTTP 400 GRAPHQL_VALIDATION_FAILED). */
