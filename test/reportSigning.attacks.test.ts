@@ -63,7 +63,7 @@ test('a key given twice is refused: the signature covers the last, a reader that
   for (const args of [[forged], [forged, '--offline']]) {
     const checked = await run(verify, args);
     expect(checked.code).toBe(2);
-    expect(checked.text).toContain('"records" twice');
+    expect(checked.text).toContain('the key "records" is given twice in one object');
   }
   // Written with an escape, the key is still the same key.
   const escaped = write('escaped.json', text.replace(/"records": (\d+),/, '"\\u0072ecords": 999999, "records": $1,'));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { retentionPublicKeys } from '../audit/retentionKey';
 import { KeyConfigError } from '../audit/ed25519Keys';
 import { reportPublicKeys } from '../governance/report/signature';
+import { strictJsonProblem } from '../governance/report/strictJson';
 import type { SignedReport } from '../governance/report/types';
 import { verifyReport, type Check } from '../governance/report/verify';
 import { buildPrivqlSchema } from '../server/schema';
@@ -26,8 +27,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   let report: SignedReport;
   let keys;
   try {
-    report = JSON.parse(readFileSync(files[0], 'utf8')) as SignedReport;
+    const text = readFileSync(files[0], 'utf8');
+    report = JSON.parse(text) as SignedReport;
     if (!report || typeof report !== 'object' || !report.chain?.head || !report.period) throw new SyntaxError('not a report');
+    const problem = strictJsonProblem(text);
+    if (problem) throw new SyntaxError(problem);
     keys = reportPublicKeys(env);
   } catch (err) {
     io.err(`report:verify: ${err instanceof KeyConfigError ? err.message : `${files[0]} is not a JSON privacy report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`}`);
