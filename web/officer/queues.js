@@ -35,7 +35,8 @@ function changeCard(request) {
     { className: 'request', 'aria-label': `Change for customer ${request.customerId}` },
     el('h4', {}, 'Customer ', el('code', {}, request.customerId)),
     el('p', {}, 'Confirmed by the customer ', timeEl(request.confirmedAt ?? request.createdAt), '.'),
-    el('ul', {}, request.changes.map((c) => el('li', {}, el('strong', {}, c.field), ': ', c.from ?? '(empty)', ' → ', c.to ?? '(deleted)'))),
+    // Each value isolated (<bdi>): a stored value with a direction override must not turn the arrow and the proposed value around.
+    el('ul', {}, request.changes.map((c) => el('li', {}, el('strong', {}, c.field), ': ', el('bdi', {}, c.from ?? '(empty)'), ' → ', el('bdi', {}, c.to ?? '(deleted)')))),
     el('label', { for: noteId }, 'Note to the customer (optional)'),
     el('input', { type: 'text', id: noteId, maxlength: '500' }),
     el(
