@@ -62,7 +62,7 @@ describeInBrowser('customer values in the review queue', () => {
   test('a stored value with a right-to-left override does not turn the line around: current value, arrow, proposed value, left to right', async () => {
     const page = await queues();
     const layout = await page.evaluate((override) => {
-      const item = [...document.querySelectorAll('#change-queue li')].find((li) => li.textContent!.includes(override))!;
+      const item = Array.from(document.querySelectorAll('#change-queue li')).find((li) => li.textContent!.includes(override))!;
       // The left edge of where each piece of the line is drawn.
       const leftOf = (needle: string) => {
         const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
