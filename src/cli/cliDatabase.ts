@@ -19,7 +19,9 @@ export async function openCliDatabase(env: NodeJS.ProcessEnv): Promise<Database 
   return db;
 }
 
-export const NO_DATABASE = 'set DATABASE_URL, or PRIVQL_DATA_DIR for an embedded database kept in a directory: an in-memory database holds no release';
+export const NO_DATABASE =
+  'set DATABASE_URL, or PRIVQL_DATA_DIR for an embedded database kept in a directory (the one the server was started with, e.g. PRIVQL_DATA_DIR=./data npm start): ' +
+  'an in-memory database would be gone when this command exits';
 
 /**
  * Opens the command's database, runs `work` on it and closes it, turning a
