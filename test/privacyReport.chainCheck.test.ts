@@ -27,7 +27,7 @@ afterAll(() => h?.close());
 async function report() {
   const res = await h.graphql(REPORT, { role: 'OFFICER', variables: PERIOD });
   expect(res.body.errors).toBeUndefined();
-  return res.body.data.privacyReport as { chain: Record<string, unknown>; json: string };
+  return res.body.data!.privacyReport as { chain: Record<string, unknown>; json: string };
 }
 const lastSeq = async () => String((await h.db.knex('access_log').max({ seq: 'seq' }).first())!.seq);
 const principalOf = async (seq: string) => (await h.db.knex('access_log').where({ seq }).first()).principal as string;
