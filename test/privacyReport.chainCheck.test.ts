@@ -5,6 +5,7 @@
 // found, stays reported.
 
 import { VerifiedChain } from '../src/audit/verifiedChain';
+import { loadConfig } from '../src/config';
 import { withoutTriggers } from './support/cliDatabase';
 import { startHarness, type Harness } from './support/harness';
 
@@ -114,4 +115,12 @@ describe('a check of its own (the log was put back above)', () => {
     expect(done.fullyVerifiedAt).toBeInstanceOf(Date);
     await chain.stop();
   });
+});
+
+test('PRIVQL_CHAIN_VERIFY_INTERVAL_S: 900 s unless set; anything but a positive whole number of seconds is refused', () => {
+  expect(loadConfig({}).chainVerifyIntervalS).toBe(900);
+  expect(loadConfig({ PRIVQL_CHAIN_VERIFY_INTERVAL_S: '60' }).chainVerifyIntervalS).toBe(60);
+  for (const bad of ['0', '-5', '1.5', 'soon']) {
+    expect(() => loadConfig({ PRIVQL_CHAIN_VERIFY_INTERVAL_S: bad })).toThrow('PRIVQL_CHAIN_VERIFY_INTERVAL_S must be a positive whole number of seconds');
+  }
 });
