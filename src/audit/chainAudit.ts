@@ -38,9 +38,22 @@ export interface VerifyOptions {
   after?: GoodRecord;
   /** Stops the walk between batches (a server shutting down). */
   signal?: AbortSignal;
+  /**
+   * Read everything in one snapshot (a read-only REPEATABLE READ
+   * transaction), so a prune committed mid-walk cannot look like missing
+   * records. For a server on PostgreSQL, whose breaks are remembered; on the
+   * embedded database the prune cannot run beside the server, and the
+   * transaction would hold its only connection for the whole walk.
+   */
+  snapshot?: boolean;
 }
 
 export async function verifyAccessLog(db: Knex, options: VerifyOptions = {}): Promise<VerifyResult> {
+  if (!options.snapshot) return walkChain(db, options);
+  return db.transaction((trx) => walkChain(trx, options), { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+async function walkChain(db: Knex, options: VerifyOptions): Promise<VerifyResult> {
   // The end first: records written while we walk are left for the next run.
   const end = await chainEnd(db);
   const through = [end.head?.seq, end.lastSeq].filter((s): s is string => s !== null && s !== undefined).map(BigInt);

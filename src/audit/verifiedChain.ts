@@ -52,6 +52,8 @@ export interface VerifiedChainOptions {
   /** Read on every check, so a key configured later is used (a key that cannot be read leaves checkpoints unverified, which the check then says). */
   retentionKeys?: () => readonly KeyObject[];
   waitMs?: number;
+  /** See VerifyOptions.snapshot: on for a server database. */
+  snapshot?: boolean;
   log?: (message: string) => void;
 }
 
@@ -113,7 +115,7 @@ export class VerifiedChain {
 
   private async run(after: GoodRecord | null): Promise<ChainCheck> {
     const keys = this.options.retentionKeys?.() ?? [];
-    const result = await verifyAccessLog(this.db, { retentionKeys: keys, after: after ?? undefined, signal: this.abort.signal });
+    const result = await verifyAccessLog(this.db, { retentionKeys: keys, after: after ?? undefined, signal: this.abort.signal, snapshot: this.options.snapshot });
     return this.remember(result, after);
   }
 

@@ -90,7 +90,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   release.watch();
   // Not awaited: on a large log the first full check takes longer than a
   // start-up should; reports say PENDING until it completes.
-  const chain = new VerifiedChain(db.knex, { retentionKeys: () => retentionPublicKeysOrNone(process.env), log });
+  const chain = new VerifiedChain(db.knex, { retentionKeys: () => retentionPublicKeysOrNone(process.env), snapshot: db.kind === 'server', log });
   chain.start(config.chainVerifyIntervalS);
 
   const notice = { catalog: privqlSchema.catalog, officerContact: config.officerContact };
