@@ -32,6 +32,8 @@ export interface PrivqlConfig {
   logRetentionDays: number;
   /** Repeated refusals from one source for one reason are recorded once per window, with a count. */
   denialWindowMs: number;
+  /** How often the server checks the whole access-log chain in the background (reports check only newer records). */
+  chainVerifyIntervalS: number;
   /** SIGTERM/SIGINT: the longest a shutdown may take before the process exits 1 regardless. */
   shutdownTimeoutMs: number;
   usesDevelopmentSecret: boolean;
@@ -82,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
   if (!Number.isFinite(logRetentionDays) || logRetentionDays < 0) throw new ConfigError('PRIVQL_LOG_RETENTION_DAYS must be a number of days');
   const denialWindowMs = Number(env.PRIVQL_DENIAL_WINDOW_MS ?? 60_000);
   if (!Number.isInteger(denialWindowMs) || denialWindowMs < 1) throw new ConfigError('PRIVQL_DENIAL_WINDOW_MS must be a positive number of milliseconds');
+  const chainVerifyIntervalS = Number(env.PRIVQL_CHAIN_VERIFY_INTERVAL_S ?? 900);
+  if (!Number.isInteger(chainVerifyIntervalS) || chainVerifyIntervalS < 1) throw new ConfigError('PRIVQL_CHAIN_VERIFY_INTERVAL_S must be a positive whole number of seconds');
   return {
     port,
     host,
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PrivqlConfig {
     logRetentionDays,
     auditTimeoutMs,
     denialWindowMs,
+    chainVerifyIntervalS,
     shutdownTimeoutMs,
     usesDevelopmentSecret,
     officerContact: officerContact(env),

@@ -96,6 +96,10 @@ describeInBrowser('the officer dashboard', () => {
     // The same figures as text, for those who do not see the chart.
     await expect(page.locator('#table-denied').textContent()).resolves.toContain('ACCESS_LOG_NOT_ALLOWED');
     await expect(page.locator('#pending-summary').textContent()).resolves.toBe('1 change requests and 1 erasure requests wait for you (see Review queues).');
+    // What the chain check covered: the records since the server's last check, and when the whole log was.
+    await expect(page.locator('#chain-status').textContent()).resolves.toMatch(
+      /^The access log verifies up to record \d+ \(head hash [0-9a-f]{16}…\): this report checked the \d+ records written after record \d+; the whole log was last checked at \d{4}-\d\d-\d\dT[\d:.]+Z\. Figures cover \d+ records of the period\.$/,
+    );
     await shot(page, '02-report');
     expect(errors.get(page)).toEqual([]);
     await page.close();

@@ -16,23 +16,64 @@ export interface VerifyResult {
   /** Records before the first remaining one were pruned through this checkpoint. */
   prunedThrough: string | null;
   firstBreak: ChainBreak | null;
+  /** The last record found good (seq '0' and the genesis hash when none was). */
+  through: GoodRecord;
+  /** FULL: from the first remaining record; INCREMENTAL: only the records after `options.after`. */
+  mode: 'FULL' | 'INCREMENTAL';
+}
+
+export interface GoodRecord {
+  seq: string;
+  hash: string;
 }
 
 export interface VerifyOptions {
   /** Public keys retention checkpoints must be signed with (see retentionKey.ts). */
   retentionKeys?: readonly KeyObject[];
+  /**
+   * A record an earlier check found good: only the records after it are
+   * checked (a change to it or before it is left to a full check). When the
+   * log was pruned past it, the whole remaining log is checked instead.
+   */
+  after?: GoodRecord;
+  /** Stops the walk between batches (a server shutting down). */
+  signal?: AbortSignal;
+  /**
+   * Read everything in one snapshot (a read-only REPEATABLE READ
+   * transaction), so a prune committed mid-walk cannot look like missing
+   * records. For a server on PostgreSQL, whose breaks are remembered; on the
+   * embedded database the prune cannot run beside the server, and the
+   * transaction would hold its only connection for the whole walk.
+   */
+  snapshot?: boolean;
 }
 
 export async function verifyAccessLog(db: Knex, options: VerifyOptions = {}): Promise<VerifyResult> {
+  if (!options.snapshot) return walkChain(db, options);
+  return db.transaction((trx) => walkChain(trx, options), { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+async function walkChain(db: Knex, options: VerifyOptions): Promise<VerifyResult> {
   // The end first: records written while we walk are left for the next run.
   const end = await chainEnd(db);
   const through = [end.head?.seq, end.lastSeq].filter((s): s is string => s !== null && s !== undefined).map(BigInt);
   const endSeq = through.length > 0 ? through.reduce((a, b) => (a > b ? a : b)).toString() : '0';
-  const start = await pruneBoundary(db);
-  const state = startOfChain(start ?? undefined, options.retentionKeys);
-  const prunedThrough = start?.seq.toString() ?? null;
-  let lastSeq = prunedThrough ?? '0';
+  const boundary = await pruneBoundary(db);
+  const after = options.after && (!boundary || boundary.seq <= BigInt(options.after.seq)) ? { seq: BigInt(options.after.seq), hash: options.after.hash } : null;
+  const mode = after ? 'INCREMENTAL' : 'FULL';
+  const state = startOfChain(after ?? boundary ?? undefined, options.retentionKeys);
+  const prunedThrough = boundary?.seq.toString() ?? null;
+  const result = (firstBreak: ChainBreak | null): VerifyResult => ({
+    ok: firstBreak === null,
+    checked: state.checked,
+    prunedThrough,
+    firstBreak,
+    through: { seq: state.prevSeq.toString(), hash: state.prevHash },
+    mode,
+  });
+  let lastSeq = state.prevSeq.toString();
   for (;;) {
+    options.signal?.throwIfAborted();
     const rows: StoredRecord[] = await db('access_log')
       .select(
         db.raw('seq::text AS seq'),
@@ -52,11 +93,8 @@ export async function verifyAccessLog(db: Knex, options: VerifyOptions = {}): Pr
       .orderBy('access_log.seq')
       .limit(BATCH);
     const firstBreak = verifyRecords(state, rows);
-    if (firstBreak) return { ok: false, checked: state.checked, prunedThrough, firstBreak };
-    if (rows.length < BATCH) {
-      const tailBreak = verifyTail(state, end);
-      return { ok: tailBreak === null, checked: state.checked, prunedThrough, firstBreak: tailBreak };
-    }
+    if (firstBreak) return result(firstBreak);
+    if (rows.length < BATCH) return result(verifyTail(state, end));
     lastSeq = rows[rows.length - 1].seq;
   }
 }

@@ -35,3 +35,12 @@ export function retentionPrivateKey(env: NodeJS.ProcessEnv): KeyObject | null {
 export function retentionPublicKeys(env: NodeJS.ProcessEnv): KeyObject[] {
   return publicKeysFrom(env, RETENTION_KEY);
 }
+
+/** As retentionPublicKeys, for a server: a key that cannot be read leaves checkpoints unverified, which the chain check then says, rather than stop it. */
+export function retentionPublicKeysOrNone(env: NodeJS.ProcessEnv): KeyObject[] {
+  try {
+    return retentionPublicKeys(env);
+  } catch {
+    return [];
+  }
+}

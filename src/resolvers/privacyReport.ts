@@ -8,7 +8,6 @@ import { buildPrivacyReport } from '../governance/report/build';
 import { canonicalJson } from '../governance/report/signature';
 import type { PrivacyReport } from '../governance/report/types';
 import { reportSubjects } from '../governance/report/recordRead';
-import { retentionPublicKeys } from '../audit/retentionKey';
 import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
 import { badUserInput } from '../server/errors';
@@ -27,7 +26,7 @@ export function privacyReportResolvers(facts: ReportFacts) {
       async privacyReport(_: unknown, args: { from: string; to: string }, ctx: PrivqlContext) {
         const period = periodOf(args.from, args.to);
         const audience = ctx.caller.role === 'OFFICER' ? 'OFFICER' : 'AUDITOR';
-        const report = await buildPrivacyReport(ctx.db, facts, { period, audience, retentionKeys: retentionKeys() });
+        const report = await buildPrivacyReport(ctx.db, facts, { period, audience, chain: ctx.chain });
         noteReportRead(ctx, report);
         return present(report);
       },
@@ -42,15 +41,6 @@ function periodOf(fromText: string, toText: string) {
   if (from >= to) throw badUserInput('from must be before to');
   if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * DAY_MS) throw badUserInput(`a report covers at most ${MAX_REPORT_DAYS} days`);
   return { from, to };
-}
-
-// Checkpoints are checked with the retention public key when one is configured; a key that cannot be read leaves them unverified, which the chain status then says.
-function retentionKeys() {
-  try {
-    return retentionPublicKeys(process.env);
-  } catch {
-    return [];
-  }
 }
 
 function noteReportRead(ctx: PrivqlContext, report: PrivacyReport): void {

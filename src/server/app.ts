@@ -33,6 +33,8 @@ import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import { VerifiedChain } from '../audit/verifiedChain';
+import { retentionPublicKeysOrNone } from '../audit/retentionKey';
 import { demoCustomersRouter } from './demoCustomers';
 import { demoOfficerRouter } from './demoOfficer';
 import { vendorAssets, webPages } from './webPages';
@@ -44,6 +46,8 @@ export interface PrivqlServer {
   url: string;
   httpServer: http.Server;
   schema: PrivqlSchema;
+  /** The chain checks reports rest on (tests run a full check through it). */
+  chain: VerifiedChain;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,10 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log);
   await release.prepare();
   release.watch();
+  // Not awaited: on a large log the first full check takes longer than a
+  // start-up should; reports say PENDING until it completes.
+  const chain = new VerifiedChain(db.knex, { retentionKeys: () => retentionPublicKeysOrNone(process.env), snapshot: db.kind === 'server', log });
+  chain.start(config.chainVerifyIntervalS);
 
   const notice = { catalog: privqlSchema.catalog, officerContact: config.officerContact };
   const bounds = requestBounds(config.limits, db);
@@ -159,7 +167,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     publicNotice.handler,
     expressMiddleware(apollo, {
       context: rateLimitedContext(
-        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, notice }),
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice }),
         { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
       ),
     }),
@@ -191,10 +199,12 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     url: `http://${urlHost(config.host)}:${port}/graphql`,
     httpServer,
     schema: privqlSchema,
+    chain,
     stop: async () => {
       await apollo.stop();
       await publicNotice.stop();
       await release.stop();
+      await chain.stop();
       await denials.stop().catch(() => log('could not write the counts of repeated refusals to the access log'));
     },
   };

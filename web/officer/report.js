@@ -8,7 +8,7 @@ import { announce, busy, table } from './ui.js';
 
 const REPORT = `query Report($from: String!, $to: String!) { privacyReport(from: $from, to: $to) {
   records generatedAt
-  chain { headSeq headHash verified verifiedThroughSeq firstBreak }
+  chain { headSeq headHash verified mode checked checkedAfterSeq fullyVerifiedAt verifiedThroughSeq firstBreak }
   applications { app roles purposes views categories { category values } requests customers customerRecords excludedRecords deniedRequests }
   accessByPurpose { key requests customerRecords values }
   accessByDay { day purpose requests customerRecords }
@@ -45,13 +45,23 @@ export async function loadReport() {
   announce(`Report for ${from} to ${to} shown: ${data.privacyReport.records} log records.`);
 }
 
+// Says what the check covered: a report served by the server usually checks only the records written since its last check.
+function chainText(c) {
+  if (c.mode === 'PENDING') return 'The access log has NOT been checked yet: the server\'s first full check of its hash chain is still running. Ask again in a while.';
+  if (!c.verified) return `The access log does NOT verify: good up to record ${c.verifiedThroughSeq}. ${c.firstBreak ?? ''}`;
+  const whole = c.fullyVerifiedAt ? `the whole log was last checked at ${c.fullyVerifiedAt}` : 'the whole log has not been checked';
+  const scope =
+    c.mode === 'INCREMENTAL'
+      ? `this report checked the ${c.checked} records written after record ${c.checkedAfterSeq}; ${whole}`
+      : `this report checked all ${c.checked} remaining records`;
+  return `The access log verifies up to record ${c.verifiedThroughSeq} (head hash ${c.headHash.slice(0, 16)}…): ${scope}.`;
+}
+
 function render(r) {
   byId('report').hidden = false;
   const chain = byId('chain-status');
   chain.classList.toggle('chain-broken', !r.chain.verified);
-  chain.textContent = r.chain.verified
-    ? `The access log verifies up to record ${r.chain.verifiedThroughSeq} (head hash ${r.chain.headHash.slice(0, 16)}…). Figures cover ${r.records} records of the period.`
-    : `The access log does NOT verify: good up to record ${r.chain.verifiedThroughSeq}. ${r.chain.firstBreak ?? ''}`;
+  chain.textContent = `${chainText(r.chain)} Figures cover ${r.records} records of the period.`;
   fill(
     byId('summary'),
     [

@@ -4,7 +4,7 @@
 
 import type { Knex } from 'knex';
 import type { KeyObject } from 'node:crypto';
-import { verifyAccessLog } from '../../audit/chainAudit';
+import { checkWholeChain, type ChainCheck, type VerifiedChain } from '../../audit/verifiedChain';
 import type { ReportFacts } from './facts';
 import { logFigures, readChainHead, type Period } from './gatherLog';
 import { noticeFigures, optOutFigures, pendingRequests, warehouse } from './gatherState';
@@ -15,13 +15,15 @@ export interface ReportRequest {
   audience: ReportAudience;
   /** Public keys retention checkpoints are checked with (as audit:verify). */
   retentionKeys?: readonly KeyObject[];
+  /** The server's knowledge of the chain: only records written since its last check are read. Without it (the command line), the whole log is checked. */
+  chain?: VerifiedChain;
   now?: Date;
 }
 
 export async function buildPrivacyReport(db: Knex, facts: ReportFacts, request: ReportRequest): Promise<PrivacyReport> {
   const generatedAt = request.now ?? new Date();
   const head = await readChainHead(db);
-  const chain = await chainStatus(db, head, request.retentionKeys);
+  const chain = chainStatus(head, await (request.chain ? request.chain.check() : checkWholeChain(db, request.retentionKeys)));
   return {
     format: REPORT_FORMAT,
     audience: request.audience,
@@ -38,17 +40,18 @@ export async function buildPrivacyReport(db: Knex, facts: ReportFacts, request: 
   };
 }
 
-async function chainStatus(db: Knex, head: ChainHead, retentionKeys?: readonly KeyObject[]): Promise<ChainStatus> {
-  const result = await verifyAccessLog(db, { retentionKeys });
-  const breakSeq = result.firstBreak?.seq ?? null;
-  // Verification also covers records written after `head`; a break there leaves everything up to it good.
-  const verifiedThroughSeq = result.ok ? head.seq : breakSeq === null ? '0' : (BigInt(breakSeq) - 1n).toString();
+function chainStatus(head: ChainHead, check: ChainCheck): ChainStatus {
+  // The check also covers records written after `head`; a break there leaves everything up to it good.
+  const through = BigInt(check.verifiedThroughSeq) > BigInt(head.seq) ? head.seq : check.verifiedThroughSeq;
   return {
     head,
-    verified: result.ok,
-    checked: result.checked,
-    verifiedThroughSeq: BigInt(verifiedThroughSeq) > BigInt(head.seq) ? head.seq : verifiedThroughSeq,
-    prunedThroughSeq: result.prunedThrough,
-    firstBreak: result.firstBreak ? result.firstBreak.message : null,
+    verified: check.ok,
+    mode: check.mode,
+    checked: check.checked,
+    checkedAfterSeq: check.checkedAfterSeq,
+    fullyVerifiedAt: check.fullyVerifiedAt?.toISOString() ?? null,
+    verifiedThroughSeq: through,
+    prunedThroughSeq: check.prunedThroughSeq,
+    firstBreak: check.firstBreak ? check.firstBreak.message : null,
   };
 }

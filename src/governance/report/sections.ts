@@ -2,7 +2,7 @@
 // layout the Markdown and HTML renderings share.
 
 import { cellLabel } from '../exposureMatrix';
-import type { PrivacyReport } from './types';
+import type { ChainStatus, PrivacyReport } from './types';
 
 export interface Table {
   headers: string[];
@@ -18,14 +18,22 @@ export interface Section {
 const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 const list = (xs: readonly string[]) => (xs.length === 0 ? '—' : xs.join(', '));
 
+/** What the chain check found, and what it covered (see ChainStatus.mode). */
+export function chainSentence(c: ChainStatus): string {
+  const pruned = c.prunedThroughSeq ? `; records through ${c.prunedThroughSeq} were pruned behind a checkpoint` : '';
+  if (c.mode === 'PENDING') return "The access log's hash chain has NOT been checked for this report: the server's first full check was still running. Nothing is claimed about it.";
+  if (!c.verified) return `The access log's hash chain is BROKEN: verified up to record ${c.verifiedThroughSeq}. ${c.firstBreak ?? ''}`;
+  if (c.mode === 'FULL') return `The access log's hash chain verifies up to record ${c.verifiedThroughSeq} (all ${c.checked} remaining records checked${pruned}).`;
+  const whole = c.fullyVerifiedAt ? `the whole log was last checked at ${c.fullyVerifiedAt}` : 'the whole log has not been checked';
+  return `The access log's hash chain verifies up to record ${c.verifiedThroughSeq}: this report checked the ${c.checked} records written after record ${c.checkedAfterSeq}, which earlier checks found good; ${whole}${pruned}. A change to an earlier record is found by the next full check (\`npm run audit:verify\` checks the whole log now).`;
+}
+
 export function reportSections(r: PrivacyReport): Section[] {
   const s = (title: string, paragraphs: string[], ...tables: Table[]): Section => ({ title, paragraphs, tables });
   const { log } = r;
   return [
     s('Chain status', [
-      r.chain.verified
-        ? `The access log's hash chain verifies up to record ${r.chain.verifiedThroughSeq} (${r.chain.checked} records checked${r.chain.prunedThroughSeq ? `, pruned through ${r.chain.prunedThroughSeq}` : ''}).`
-        : `The access log's hash chain is BROKEN: verified up to record ${r.chain.verifiedThroughSeq}. ${r.chain.firstBreak ?? ''}`,
+      chainSentence(r.chain),
       `Log figures cover records up to the head, record ${r.chain.head.seq}, hash ${r.chain.head.hash}; ${log.records} records fall in the period.`,
     ]),
     s('Logical data model and data dictionary', ['Every classified field, as the schema annotations and the policy the server enforces give it.'], {

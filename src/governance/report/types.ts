@@ -18,9 +18,21 @@ export interface ChainHead {
 
 export interface ChainStatus {
   head: ChainHead;
+  /** False when the chain is broken, and while no full check has completed (PENDING). */
   verified: boolean;
-  /** Records verified from the first remaining one up to the head. */
+  /**
+   * What `verified` rests on. FULL: every remaining record was checked for
+   * this report (the command line). INCREMENTAL: only the records after
+   * `checkedAfterSeq`; those up to it were found good by the server's earlier
+   * checks, the whole log last at `fullyVerifiedAt` (src/audit/verifiedChain.ts).
+   * PENDING: the server's first full check has not completed; nothing is claimed.
+   */
+  mode: 'FULL' | 'INCREMENTAL' | 'PENDING';
+  /** Records this report's check read. */
   checked: number;
+  checkedAfterSeq: string | null;
+  /** ISO time the whole remaining log was last found good; null before that happened. */
+  fullyVerifiedAt: string | null;
   /** The last record known good: the head when verified, the one before the first break otherwise. */
   verifiedThroughSeq: string;
   prunedThroughSeq: string | null;
