@@ -51,3 +51,17 @@ test('/officer leads to the dashboard; no other file of node_modules is reachabl
     expect((await fetch(`${originOf(servers.h.server)}${path}`)).status).toBe(404);
   }
 });
+
+test.each([
+  ['/demo/officer-token', {}],
+  ['/demo/customer-token', { number: 1 }],
+])('%s mints only for pages of this server: a POST whose Origin is another site is refused', async (path, body) => {
+  const url = `${originOf(servers.demo)}${path}`;
+  const post = (origin?: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) }, body: JSON.stringify(body) });
+  const foreign = await post('http://evil.example');
+  expect(foreign.status).toBe(403);
+  expect(await foreign.text()).not.toMatch(/eyJ/); // no token
+  expect((await post(originOf(servers.demo))).status).toBe(200);
+  expect((await post()).status).toBe(200); // not a browser page: curl, scripts
+});

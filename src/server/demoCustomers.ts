@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import { demoAppFor } from '../auth/demoApps';
 import { mintToken } from '../auth/token';
 import { firstCustomerId } from '../../seeds/generate';
+import { sameOriginOnly } from './sameOrigin';
 
 export const DEMO_CUSTOMERS_PATH = '/demo/customers';
 export const DEMO_CUSTOMER_TOKEN_PATH = '/demo/customer-token';
@@ -41,7 +42,7 @@ export function demoCustomersRouter(options: { knex: Knex; jwtSecret: string }):
     }
   });
 
-  router.post(DEMO_CUSTOMER_TOKEN_PATH, express.json({ limit: '1kb' }), async (req, res, next) => {
+  router.post(DEMO_CUSTOMER_TOKEN_PATH, sameOriginOnly, express.json({ limit: '1kb' }), async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     const number = (req.body as { number?: unknown } | undefined)?.number;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > DEMO_CUSTOMER_CHOICES) {

@@ -8,6 +8,7 @@
 import express, { type Router } from 'express';
 import { demoAppFor } from '../auth/demoApps';
 import { mintToken } from '../auth/token';
+import { sameOriginOnly } from './sameOrigin';
 
 export const DEMO_OFFICER_PATH = '/demo/officer-token';
 export const DEMO_OFFICER_SUB = 'demo-officer';
@@ -19,7 +20,7 @@ export function demoOfficerRouter(options: { jwtSecret: string }): Router {
     res.set('Cache-Control', 'no-store');
     res.json({ demo: true, role: 'OFFICER', purpose: 'PRIVACY_ADMINISTRATION' });
   });
-  router.post(DEMO_OFFICER_PATH, async (_req, res, next) => {
+  router.post(DEMO_OFFICER_PATH, sameOriginOnly, async (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     try {
       const token = await mintToken({ secret: options.jwtSecret, sub: DEMO_OFFICER_SUB, role: 'OFFICER', app: demoAppFor('OFFICER') });

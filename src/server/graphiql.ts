@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ASSET_BASE, DEFAULT_QUERY, TOKEN_PATH, renderGraphiqlPage, type PageConfig } from './graphiqlPage';
+import { sameOriginOnly } from './sameOrigin';
 
 export interface DemoRole {
   role: string;
@@ -162,7 +163,7 @@ export function graphiqlRouter(options: GraphiqlOptions): Router {
     );
   });
 
-  router.post(TOKEN_PATH, express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
+  router.post(TOKEN_PATH, sameOriginOnly, express.json({ limit: '4kb' }), async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
     const body: unknown = req.body;
     const role = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).role : undefined;
