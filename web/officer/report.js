@@ -60,7 +60,9 @@ function chainText(c) {
 function render(r) {
   byId('report').hidden = false;
   const chain = byId('chain-status');
-  chain.classList.toggle('chain-broken', !r.chain.verified);
+  // Broken is an alarm; not yet checked (PENDING) is a wait, not a break.
+  chain.classList.toggle('chain-broken', !r.chain.verified && r.chain.mode !== 'PENDING');
+  chain.classList.toggle('chain-pending', r.chain.mode === 'PENDING');
   chain.textContent = `${chainText(r.chain)} Figures cover ${r.records} records of the period.`;
   fill(
     byId('summary'),
