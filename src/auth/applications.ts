@@ -15,7 +15,13 @@ export interface ApplicationRegistry {
   find(id: string): Promise<Application | undefined>;
 }
 
-export function applicationRegistry(db: Knex, ttlMs = 30_000): ApplicationRegistry {
+/**
+ * How long a server goes on using what it read: an application registered or
+ * revoked (`npm run app`) takes effect within this long on every server.
+ */
+export const APPLICATION_CACHE_TTL_MS = 30_000;
+
+export function applicationRegistry(db: Knex, ttlMs = APPLICATION_CACHE_TTL_MS): ApplicationRegistry {
   let cache: { at: number; apps: Map<string, Application> } | undefined;
   let loading: Promise<Map<string, Application>> | undefined;
   const load = async () => {
@@ -30,4 +36,14 @@ export function applicationRegistry(db: Knex, ttlMs = 30_000): ApplicationRegist
       return (await loading).get(id);
     },
   };
+}
+
+/** What a server should say at start-up about the registered applications (nothing when some are). */
+export async function applicationWarnings(db: Knex): Promise<string[]> {
+  const [{ count }] = await db('applications').count<{ count: string | number }[]>({ count: '*' });
+  if (Number(count) > 0) return [];
+  return [
+    'WARNING: no application is registered in this database, so every token is refused (401, "the token names an application that is not registered"). ' +
+      'Register one with `npm run app -- add NAME --role ROLE --owner CONTACT` (or `npm run seed` for the demo data set).',
+  ];
 }

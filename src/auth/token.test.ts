@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { DEV_SECRET } from '../config';
-import { main as tokenCli } from '../cli/token';
+import { CUSTOMER_NEEDS_SUB, DEVELOPMENT_SECRET_WARNING, main as tokenCli } from '../cli/token';
 import { TokenError, createTokenVerifier, mintToken } from './token';
 
 const SECRET = 'k'.repeat(40);
@@ -45,10 +45,31 @@ describe('tokens', () => {
   });
 
   it('npm run token prints a token for the role and its demo application', async () => {
-    const token = await tokenCli(['--role', 'PARTNER', '--sub', 'p-1'], { JWT_SECRET: SECRET });
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    const token = await tokenCli(['--role', 'PARTNER', '--sub', 'p-1'], { JWT_SECRET: SECRET }, warn);
     await expect(verifier.verify(token)).resolves.toEqual({ sub: 'p-1', role: 'PARTNER', app: 'partner-portal' });
-    const dev = await tokenCli(['--role', 'ANALYST'], {});
+    expect(warnings).toEqual([]);
+    const dev = await tokenCli(['--role', 'ANALYST'], {}, warn);
     await expect(createTokenVerifier({ secret: DEV_SECRET }).verify(dev)).resolves.toMatchObject({ app: 'bi-workbench' });
-    await expect(tokenCli(['--role', 'ROOT'], {})).rejects.toThrow(/--role must be one of/);
+    await expect(tokenCli(['--role', 'ROOT'], {}, warn)).rejects.toThrow(/--role must be one of/);
+  });
+
+  it('npm run token warns when it signs with the development secret (JWT_SECRET unset or empty)', async () => {
+    for (const env of [{}, { JWT_SECRET: '' }]) {
+      const warnings: string[] = [];
+      await tokenCli(['--role', 'AGENT'], env, (line) => warnings.push(line));
+      expect(warnings).toEqual([DEVELOPMENT_SECRET_WARNING]);
+    }
+    expect(DEVELOPMENT_SECRET_WARNING).toContain('JWT_SECRET');
+  });
+
+  it('npm run token refuses a CUSTOMER token without --sub, and says where an id comes from', async () => {
+    const warnings: string[] = [];
+    await expect(tokenCli(['--role', 'CUSTOMER'], { JWT_SECRET: SECRET }, (l) => warnings.push(l))).rejects.toThrow(CUSTOMER_NEEDS_SUB);
+    expect(CUSTOMER_NEEDS_SUB).toMatch(/--sub CUSTOMER_ID.*customers\(first/);
+    const id = '6f1c2a9e-0000-4000-8000-000000000001';
+    const token = await tokenCli(['--role', 'CUSTOMER', '--sub', id], { JWT_SECRET: SECRET });
+    await expect(verifier.verify(token)).resolves.toEqual({ sub: id, role: 'CUSTOMER', app: expect.any(String) });
   });
 });

@@ -6,6 +6,7 @@ import { openDatabase } from '../data/database';
 import { prepareDatabase } from '../data/applicationRole';
 import { isSeeded, seedApplications, seedDatabase } from '../../seeds/seed';
 import { mintToken } from '../auth/token';
+import { applicationWarnings } from '../auth/applications';
 import { startPrivqlServer } from '../server/app';
 import { buildPrivqlSchema } from '../server/schema';
 import { installShutdown } from './shutdown';
@@ -36,7 +37,7 @@ export async function main(): Promise<void> {
       await seedApplications(db.knex);
     }
   }
-  for (const warning of startupWarnings(config)) console.warn(`privql: ${warning}`);
+  for (const warning of [...startupWarnings(config), ...(await applicationWarnings(db.knex))]) console.warn(`privql: ${warning}`);
   const server = await startPrivqlServer({ config, db, schema, log: (m) => console.error(`privql: ${m}`) });
   // Before "ready": a supervisor may signal as soon as it reads that line.
   installShutdown(server.httpServer, { stopServer: () => server.stop(), closeDatabase: () => db.close() }, {

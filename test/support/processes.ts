@@ -8,9 +8,13 @@ import { promisify } from 'node:util';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `npm run build`: the tests below run what it produces. */
+/**
+ * dist/ up to date, as every npm script makes it before running: built only
+ * when the sources changed, one build at a time, so test files running side
+ * by side never rewrite a dist/ another one is running.
+ */
 export async function buildDist(): Promise<void> {
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 240_000 });
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'ensureBuilt.js')], { cwd: ROOT, timeout: 240_000 });
 }
 
 /** The environment of this process less anything that would point a child at a database server. */
@@ -62,9 +66,17 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<Finished>;
 }
 
-/** `npm start` as a child; resolves once it says it is ready. */
-export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'start.js')], { cwd: ROOT, env: { PORT: '0', ...env } });
+/** The compiled server (what `npm start` runs) as a child; resolves once it says it is ready. */
+export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
+  return whenReady(spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'start.js')], { cwd: ROOT, env: { PORT: '0', ...env } }), timeoutMs);
+}
+
+/** `npm start` itself as a child: its pid is npm's, the one `npm start &` gives a shell. */
+export function startNpm(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ServerProcess> {
+  return whenReady(spawn('npm', ['start'], { cwd: ROOT, env: { PORT: '0', ...env } }), timeoutMs);
+}
+
+async function whenReady(child: ChildProcess, timeoutMs: number): Promise<ServerProcess> {
   // The test ends it (kill); until then it runs without a deadline.
   const exited = finished(child, 0);
   const url = await new Promise<string>((resolve, reject) => {
