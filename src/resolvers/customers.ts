@@ -44,7 +44,7 @@ export const customerResolvers = {
       if (page.length > 0 || !hasNextPage) {
         noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order: privacy.order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
       }
-      return connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row);
+      return connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row, args.after ?? null);
     },
 
     async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
