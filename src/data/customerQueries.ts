@@ -8,6 +8,11 @@ import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
 import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
+import { FILTER_FIELDS, RELEASE_FILTER_SQL, filterSql, type CustomerFilter } from './customerFilter';
+import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, throughPositionSql, type FieldOrder } from './fieldOrder';
+
+/** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
+export type ListOrder = RecipientOrder | FieldOrder;
 
 /** SQL expression for each readable Customer field, aliased to the field name. */
 const CUSTOMER_COLUMNS: Record<string, string> = {
@@ -84,8 +89,7 @@ const SOURCES: Record<'customers' | 'release', RowSource> = {
 /** The released order list of a row read from the release (null: orders suppressed). */
 export const RELEASED_ORDERS = Symbol('privql.releasedOrders');
 
-export const FILTERABLE_CUSTOMER_FIELDS = ['city', 'segment'] as const;
-export type CustomerFilter = Partial<Record<(typeof FILTERABLE_CUSTOMER_FIELDS)[number], string | null>>;
+export type { CustomerFilter } from './customerFilter';
 
 export interface CustomerQuery {
   /** Customer fields to read (names of the GraphQL fields). */
@@ -99,7 +103,7 @@ export interface CustomerQuery {
   /** Only the privacy officer's view lists erased customers (as erased). */
   includeErased: boolean;
   /** The order rows come in, and `after` is a position in it. */
-  order: RecipientOrder;
+  order: ListOrder;
   after?: string;
   limit: number;
   /**
@@ -136,11 +140,26 @@ function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source:
   // The release never holds an erased customer (src/anonymity/baseTable.ts).
   if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
-  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
-    const value = q.filter?.[field];
-    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
-  }
+  const filtered = filterSql(q.filter, source === SOURCES.release ? releasedColumn : customerColumn);
+  if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
   if (q.ids) query.whereIn(source.id, q.ids as string[]);
+}
+
+const customerColumn = (field: string) => FILTER_FIELDS[field]!.sql;
+function releasedColumn(field: string): string {
+  const sql = RELEASE_FILTER_SQL[field];
+  // The field's policy refuses this before any SQL: reaching here is a bug.
+  if (!sql) throw new Error(`the anonymous release cannot be filtered on ${field}`);
+  return sql;
+}
+
+/** How many rows the list would return over all its pages: the same exclusions and filter, one COUNT. */
+export async function countCustomers(db: Knex, q: Pick<CustomerQuery, 'excludeOptedOutOf' | 'filter' | 'includeErased' | 'source'>): Promise<number> {
+  const source = SOURCES[q.source ?? 'customers'];
+  const query = db.count({ n: '*' }).from(source.table);
+  scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source);
+  const [row] = (await query) as Array<{ n: string | number }>;
+  return Number(row.n);
 }
 
 function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
@@ -183,6 +202,14 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [q.after]));
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
     query = db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
+  } else if (q.order.kind === 'fields') {
+    // Only views that see real ids may choose an order; they read the customers table.
+    if (released) throw new Error('a chosen order over the anonymous release');
+    const order = q.order;
+    order.by.forEach((term, i) => select.push(db.raw(`${sortValueSql(term.field)} AS ??`, [`__o${i}`])));
+    query = db.select(select).from(source.table).orderByRaw(orderBySql(order, source.id)).limit(q.limit);
+    scopeRows(db, query, q, source);
+    if (q.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, q.after)!, source.id));
   } else {
     query = db.select(select).from(source.table).orderBy(source.id).limit(q.limit);
     scopeRows(db, query, q, source);
@@ -202,7 +229,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
       delete row.__releasedOrders;
     }
-    (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? subject.id;
+    (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? positionOf(q.order, row, subject.id);
     delete row.__sortKey;
     for (const nested of ['optOuts', 'contactPreferences']) {
       if (row[nested] && typeof row[nested] === 'object') tag(row[nested] as object, subject);
@@ -211,13 +238,24 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   });
 }
 
+/** A row's position in its order; a chosen order's takes the row's sort values out of it. */
+function positionOf(order: ListOrder, row: Record<string, unknown>, id: string): string {
+  if (order.kind !== 'fields') return id;
+  const values = order.by.map((_, i) => {
+    const value = row[`__o${i}`] as string | number | null;
+    delete row[`__o${i}`];
+    return value;
+  });
+  return encodePosition(order, values, id);
+}
+
 /** Where a view filtered opted-out customers out of a result. */
 export interface ExclusionScope {
   kind: OptOutKind;
   filter?: CustomerFilter;
   ids?: readonly string[];
   /** The range the result covered in its order: (after, through]; open ends are unbounded. */
-  order: RecipientOrder;
+  order: ListOrder;
   after?: string;
   through?: string;
 }
@@ -232,12 +270,17 @@ export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBui
   // customer of the kind is hashed to find those within the page's range.
   const query = db.select('x.customer_id as id').from('opt_outs as x').where('x.kind', scope.kind).andWhere('x.opted_out', true);
   if (scope.ids) query.whereIn('x.customer_id', scope.ids as string[]);
-  if (scope.after) query.andWhere(afterPosition(db, scope.order, 'x.customer_id', scope.after));
-  if (scope.through) query.andWhere(throughPosition(db, scope.order, 'x.customer_id', scope.through));
-  const filtered = FILTERABLE_CUSTOMER_FIELDS.filter((field) => scope.filter?.[field] != null);
-  if (filtered.length > 0) {
-    query.join('customers as c', 'c.id', 'x.customer_id');
-    for (const field of filtered) query.andWhere(`c.${field}`, scope.filter![field]!);
+  const filtered = filterSql(scope.filter, customerColumn);
+  // A filter, or a chosen order's range, compares the customers' own values.
+  if (filtered || scope.order.kind === 'fields') query.join('customers as c', 'c.id', 'x.customer_id');
+  if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
+  const order = scope.order;
+  if (order.kind === 'fields') {
+    if (scope.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, scope.after)!, 'c.id'));
+    if (scope.through) query.andWhere(throughPositionSql(db, order, decodePosition(order, scope.through)!, 'c.id'));
+  } else {
+    if (scope.after) query.andWhere(afterPosition(db, order, 'x.customer_id', scope.after));
+    if (scope.through) query.andWhere(throughPosition(db, order, 'x.customer_id', scope.through));
   }
   return query;
 }
