@@ -26,6 +26,9 @@ export const FILTER_FIELDS: Readonly<Record<string, { kind: FieldKind; sql: stri
   estimatedIncome: { kind: 'int', sql: 'c.estimated_income' },
 };
 
+/** A filterable field's SQL over `customers as c`. */
+export const customerFilterColumn = (field: string): string => FILTER_FIELDS[field]!.sql;
+
 /**
  * The anonymous release holds released values only, under the same names;
  * a filter there matches those, never the real ones. Fields it lacks cannot

@@ -8,8 +8,8 @@ import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
 import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
-import { FILTER_FIELDS, RELEASE_FILTER_SQL, filterSql, type CustomerFilter } from './customerFilter';
-import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, throughPositionSql, type FieldOrder } from './fieldOrder';
+import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilter } from './customerFilter';
+import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, type FieldOrder } from './fieldOrder';
 
 /** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
 export type ListOrder = RecipientOrder | FieldOrder;
@@ -133,19 +133,17 @@ export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.R
   return db.raw(`sha256(?::bytea || convert_to(?::text, 'UTF8'))`, [order.key, value]);
 }
 
-const columnRef = (db: Knex, column: string) => db.raw('??', [column]);
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
 function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
   // The release never holds an erased customer (src/anonymity/baseTable.ts).
   if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
-  const filtered = filterSql(q.filter, source === SOURCES.release ? releasedColumn : customerColumn);
+  const filtered = filterSql(q.filter, source === SOURCES.release ? releasedColumn : customerFilterColumn);
   if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
   if (q.ids) query.whereIn(source.id, q.ids as string[]);
 }
 
-const customerColumn = (field: string) => FILTER_FIELDS[field]!.sql;
 function releasedColumn(field: string): string {
   const sql = RELEASE_FILTER_SQL[field];
   // The field's policy refuses this before any SQL: reaching here is a bug.
@@ -160,14 +158,6 @@ export async function countCustomers(db: Knex, q: Pick<CustomerQuery, 'excludeOp
   scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source);
   const [row] = (await query) as Array<{ n: string | number }>;
   return Number(row.n);
-}
-
-function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? > ?', [column, after]) : db.raw(`? > decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), after]);
-}
-
-function throughPosition(db: Knex, order: RecipientOrder, column: string, through: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? <= ?', [column, through]) : db.raw(`? <= decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), through]);
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
@@ -247,42 +237,6 @@ function positionOf(order: ListOrder, row: Record<string, unknown>, id: string):
     return value;
   });
   return encodePosition(order, values, id);
-}
-
-/** Where a view filtered opted-out customers out of a result. */
-export interface ExclusionScope {
-  kind: OptOutKind;
-  filter?: CustomerFilter;
-  ids?: readonly string[];
-  /** The range the result covered in its order: (after, through]; open ends are unbounded. */
-  order: ListOrder;
-  after?: string;
-  through?: string;
-}
-
-/**
- * The ids a result left out because of an opt-out, as a subquery: the access
- * log records them without the ids ever leaving the database.
- */
-export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBuilder {
-  // Driven from the partial opt-out index: in id order, ranged on the customer
-  // id (a page's worth of index entries); in a keyed order, every opted-out
-  // customer of the kind is hashed to find those within the page's range.
-  const query = db.select('x.customer_id as id').from('opt_outs as x').where('x.kind', scope.kind).andWhere('x.opted_out', true);
-  if (scope.ids) query.whereIn('x.customer_id', scope.ids as string[]);
-  const filtered = filterSql(scope.filter, customerColumn);
-  // A filter, or a chosen order's range, compares the customers' own values.
-  if (filtered || scope.order.kind === 'fields') query.join('customers as c', 'c.id', 'x.customer_id');
-  if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
-  const order = scope.order;
-  if (order.kind === 'fields') {
-    if (scope.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, scope.after)!, 'c.id'));
-    if (scope.through) query.andWhere(throughPositionSql(db, order, decodePosition(order, scope.through)!, 'c.id'));
-  } else {
-    if (scope.after) query.andWhere(afterPosition(db, order, 'x.customer_id', scope.after));
-    if (scope.through) query.andWhere(throughPosition(db, order, 'x.customer_id', scope.through));
-  }
-  return query;
 }
 
 function optedOut(db: Knex, kind: OptOutKind, idColumn: string): Knex.QueryBuilder {

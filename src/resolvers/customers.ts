@@ -5,7 +5,8 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { decodePosition, type Direction } from '../data/fieldOrder';
 import { checkFilterAllowed, listOrder, rowScope } from './customerListArgs';
-import { RELEASED_ORDERS, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ExclusionScope, type ListOrder } from '../data/customerQueries';
+import { RELEASED_ORDERS, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
+import type { ExclusionScope } from '../data/exclusionQuery';
 import { isPosition } from '../plan/recipientOrder';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
