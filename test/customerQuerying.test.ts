@@ -92,6 +92,10 @@ describe('filter operators', () => {
     expect((await list('DECISION_ENGINE', { age: { gte: 30, lt: 45 }, estimatedIncome: { gt: 50000 } })).ids).toEqual(
       sorted(de.filter((c) => c.age >= 30 && c.age < 45 && c.estimated_income > 50000).map((c) => c.id)),
     );
+    const ages = [...new Set(de.map((c) => c.age))].slice(0, 3);
+    expect((await list('DECISION_ENGINE', { age: { in: ages } })).ids).toEqual(sorted(de.filter((c) => ages.includes(c.age)).map((c) => c.id)));
+    const dates = customers.filter((c) => c.birth_date).slice(0, 2).map((c) => c.birth_date);
+    expect((await list('AGENT', { birthDate: { in: dates } })).ids).toEqual(sorted(visible('AGENT').filter((c) => dates.includes(c.birth_date)).map((c) => c.id)));
     expect((await list('AGENT', { birthDate: { gte: '1980-01-01', lte: '1989-12-31' } })).ids).toEqual(
       sorted(visible('AGENT').filter((c) => c.birth_date >= '1980-01-01' && c.birth_date <= '1989-12-31').map((c) => c.id)),
     );
