@@ -38,7 +38,7 @@ export const customerResolvers = {
       // cursors of another order, alike: the difference would tell a caller
       // whose cursor it holds.
       if (after === null || (after !== undefined && !isPositionIn(order, after))) {
-        throw badUserInput('after is not a cursor this server issued to this caller for this list and order');
+        throw badUserInput('after is not a cursor this server issued to this caller for this list');
       }
       const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
       const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1 });
