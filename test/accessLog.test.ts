@@ -225,9 +225,26 @@ describe('reading the log', () => {
 
 test('an empty page (first: 0) reads nobody and excludes nobody: no record', async () => {
   const before = await h.db.knex('access_log').count({ n: '*' }).first();
-  const res = await h.graphql('{ customers(first: 0) { nodes { id } pageInfo { hasNextPage } } }', { role: 'MARKETER' });
-  expect(res.body.data!.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: true } });
+  const res = await h.graphql('{ customers(first: 0) { nodes { id } pageInfo { hasNextPage endCursor } } }', { role: 'MARKETER' });
+  // At the start of the list the empty page ends where the list starts: null, and rows follow.
+  expect(res.body.data!.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: null } });
   expect(await h.db.knex('access_log').count({ n: '*' }).first()).toEqual(before);
+});
+
+test('first: 0 after a cursor ends at that cursor: continuing from endCursor gives the next page', async () => {
+  const q = 'query($n: Int, $after: String) { customers(first: $n, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }';
+  const first = (await h.graphql(q, { role: 'MARKETER', variables: { n: 2 } })).body.data!.customers;
+  const empty = (await h.graphql(q, { role: 'MARKETER', variables: { n: 0, after: first.pageInfo.endCursor } })).body.data!.customers;
+  expect(empty).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: first.pageInfo.endCursor } });
+  const direct = (await h.graphql(q, { role: 'MARKETER', variables: { n: 2, after: first.pageInfo.endCursor } })).body.data!.customers;
+  const viaEmpty = (await h.graphql(q, { role: 'MARKETER', variables: { n: 2, after: empty.pageInfo.endCursor } })).body.data!.customers;
+  expect(viaEmpty.nodes).toEqual(direct.nodes);
+  expect(direct.nodes).toHaveLength(2);
+  // At the end of the list an empty page says so: no next page, and still a cursor to stay at.
+  const all = (await h.graphql(q, { role: 'MARKETER', variables: { n: 500 } })).body.data!.customers;
+  expect(all.pageInfo.hasNextPage).toBe(false);
+  const atEnd = (await h.graphql(q, { role: 'MARKETER', variables: { n: 0, after: all.pageInfo.endCursor } })).body.data!.customers;
+  expect(atEnd).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: all.pageInfo.endCursor } });
 });
 
 test('one request with several results records the exclusions of each, once', async () => {

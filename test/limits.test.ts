@@ -153,7 +153,7 @@ describe('ordinary queries still pass', () => {
     ...['AGENT', 'MARKETER', 'PARTNER', 'ANALYST', 'OFFICER'].map((role): [string, string, string] => ['first customer', role, FIRST]),
     ['opt-outs', 'AGENT', '{ customers(first: 5) { nodes { id optOuts { directMarketing } } } }'],
     ['pages', 'AGENT', '{ customers(first: 2) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }'],
-    ['filters', 'AGENT', '{ customers(first: 3, filter: {city: "San Diego", segment: "premium"}) { nodes { name city segment } } }'],
+    ['filters', 'AGENT', '{ customers(first: 3, filter: {city: {contains: "san diego"}, segment: {eq: "premium"}}, orderBy: [{field: name}]) { totalCount nodes { name city segment } } }'],
     ['orders', 'ANALYST', '{ customers(first: 2) { nodes { name orders { placedAt amount category channel } } } }'],
     ['access log', 'OFFICER', '{ accessLog(first: 5) { nodes { at app principal role purpose view outcome fields { field action } } } }'],
     ['access log, pseudonymized', 'AUDITOR', '{ accessLog(first: 5) { nodes { at app role purpose outcome subjectId } } }'],

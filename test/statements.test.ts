@@ -82,6 +82,28 @@ describe('the statement count does not grow with the page', () => {
   });
 });
 
+describe('filters, orders and totalCount stay one statement each', () => {
+  // Per role, a filter and (where the view allows one) an order on fields it sees in clear.
+  const ASKS: Record<string, string> = {
+    AGENT: 'filter: { city: { contains: "a" } }, orderBy: [{ field: city }, { field: age, direction: DESC }]',
+    MARKETER: 'filter: { or: [{ segment: { eq: "premium" } }, { age: { gte: 30 } }] }, orderBy: [{ field: name }]',
+    DECISION_ENGINE: 'filter: { estimatedIncome: { gte: 0 } }, orderBy: [{ field: estimatedIncome, direction: DESC }]',
+    OFFICER: 'filter: { birthDate: { lt: "2100-01-01" } }, orderBy: [{ field: birthDate }]',
+    PARTNER: 'filter: { age: { gte: 0 } }',
+    ANALYST: 'filter: { segment: { in: ["premium", "standard", "basic"] } }',
+  };
+  test.each(Object.keys(ASKS))('%s: the same count for 5 and 100 rows; totalCount adds exactly one', async (role) => {
+    const q = (n: number, total: string) => `{ customers(first: ${n}, ${ASKS[role]}) { ${total} nodes { segment orders { category } } } }`;
+    const small = await statementsFor(q(5, ''), role, 5);
+    const large = await statementsFor(q(100, ''), role, 100);
+    expect(large.count).toBe(small.count);
+    expect(small.count).toBeLessThanOrEqual(3);
+    const counted = await statementsFor(q(100, 'totalCount'), role, 100);
+    expect(counted.count).toBe(small.count + 1);
+    expect(counted.data.totalCount).toBeGreaterThanOrEqual(100);
+  });
+});
+
 describe('only what the plan lets out is read', () => {
   test.each(['MARKETER', 'AGENT'])('%s: religion and ethnicity are never selected (no purpose may see them)', async (role) => {
     const stmts = customerSelects(await sqlOf('{ customers(first: 5) { nodes { id religion ethnicity } } }', role));

@@ -182,20 +182,20 @@ describe('filters', () => {
   test.each(['AGENT', 'MARKETER'])('%s filtering on city gets only that city, every visible customer of it', async (role) => {
     const nonAscii = cityCounts().find((c) => /[^\x20-\x7e]/.test(c));
     for (const city of [cityCounts()[0]!, ...(nonAscii ? [nonAscii] : [])]) {
-      const got = nodes(await pages(role, { filter: { city }, selection: 'id city' }));
+      const got = nodes(await pages(role, { filter: { city: { eq: city } }, selection: 'id city' }));
       expect(got.filter((n) => n.city !== city)).toEqual([]);
       expect(sorted(idsOf(got))).toEqual(sorted(idsOf(visible(role).filter((c) => c.city === city))));
     }
-    expect(nodes(await pages(role, { filter: { city: 'No Such City' } }))).toEqual([]);
+    expect(nodes(await pages(role, { filter: { city: { eq: 'No Such City' } } }))).toEqual([]);
   });
 
   test('DECISION_ENGINE (city masked for it) filtering on city is FORBIDDEN; on segment it works', async () => {
     const city = cityCounts()[0]!;
-    const res = await h.graphql('query($f: CustomerFilter) { customers(first: 500, filter: $f) { nodes { id city } } }', { role: 'DECISION_ENGINE', variables: { f: { city } } });
+    const res = await h.graphql('query($f: CustomerFilter) { customers(first: 500, filter: $f) { nodes { id city } } }', { role: 'DECISION_ENGINE', variables: { f: { city: { eq: city } } } });
     expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect(res.body.data ?? null).toBeNull();
     const segment = customers[0].segment;
-    const got = nodes(await pages('DECISION_ENGINE', { filter: { segment }, selection: 'id segment' }));
+    const got = nodes(await pages('DECISION_ENGINE', { filter: { segment: { eq: segment } }, selection: 'id segment' }));
     expect(sorted(idsOf(got))).toEqual(sorted(idsOf(visible('DECISION_ENGINE').filter((c) => c.segment === segment))));
   });
 });

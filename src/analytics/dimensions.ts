@@ -22,7 +22,7 @@ export const SENSITIVE_DIMENSIONS: Partial<Record<StatDimension, string>> = {
   RELIGION: 'Customer.religion',
 };
 
-/** The filter fields of CustomerFilter, as the dimension each equals. */
+/** The fields of StatFilter, as the dimension each equals. */
 export const FILTER_DIMENSIONS: Readonly<Record<string, StatDimension>> = { city: 'CITY', segment: 'SEGMENT' };
 
 export interface DimensionSql {

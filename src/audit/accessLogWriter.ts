@@ -4,7 +4,7 @@
 // before the response is released: if it throws, no customer data leaves.
 
 import type { Knex } from 'knex';
-import { excludedIdsQuery } from '../data/customerQueries';
+import { excludedIdsQuery } from '../data/exclusionQuery';
 import type { AccessContext } from './accessContext';
 import type { AccessRecorder } from './accessRecorder';
 

@@ -8,7 +8,7 @@
 // The per-customer view the log stores is assembled once, at the end.
 
 import type { Action, Decision } from '../policy/vocabulary';
-import type { ExclusionScope } from '../data/customerQueries';
+import type { ExclusionScope } from '../data/exclusionQuery';
 
 /** One field's uses in a request: the customers it was decided for, per decision. */
 export class FieldUse {

@@ -8,6 +8,11 @@ import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
 import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
+import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilter } from './customerFilter';
+import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, type FieldOrder } from './fieldOrder';
+
+/** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
+export type ListOrder = RecipientOrder | FieldOrder;
 
 /** SQL expression for each readable Customer field, aliased to the field name. */
 const CUSTOMER_COLUMNS: Record<string, string> = {
@@ -84,8 +89,7 @@ const SOURCES: Record<'customers' | 'release', RowSource> = {
 /** The released order list of a row read from the release (null: orders suppressed). */
 export const RELEASED_ORDERS = Symbol('privql.releasedOrders');
 
-export const FILTERABLE_CUSTOMER_FIELDS = ['city', 'segment'] as const;
-export type CustomerFilter = Partial<Record<(typeof FILTERABLE_CUSTOMER_FIELDS)[number], string | null>>;
+export type { CustomerFilter } from './customerFilter';
 
 export interface CustomerQuery {
   /** Customer fields to read (names of the GraphQL fields). */
@@ -99,7 +103,7 @@ export interface CustomerQuery {
   /** Only the privacy officer's view lists erased customers (as erased). */
   includeErased: boolean;
   /** The order rows come in, and `after` is a position in it. */
-  order: RecipientOrder;
+  order: ListOrder;
   after?: string;
   limit: number;
   /**
@@ -129,26 +133,31 @@ export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.R
   return db.raw(`sha256(?::bytea || convert_to(?::text, 'UTF8'))`, [order.key, value]);
 }
 
-const columnRef = (db: Knex, column: string) => db.raw('??', [column]);
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
 function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
   // The release never holds an erased customer (src/anonymity/baseTable.ts).
   if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
-  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
-    const value = q.filter?.[field];
-    if (value !== undefined && value !== null) query.andWhere(`c.${field}`, value);
-  }
+  const filtered = filterSql(q.filter, source === SOURCES.release ? releasedColumn : customerFilterColumn);
+  if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
   if (q.ids) query.whereIn(source.id, q.ids as string[]);
 }
 
-function afterPosition(db: Knex, order: RecipientOrder, column: string, after: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? > ?', [column, after]) : db.raw(`? > decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), after]);
+function releasedColumn(field: string): string {
+  const sql = RELEASE_FILTER_SQL[field];
+  // The field's policy refuses this before any SQL: reaching here is a bug.
+  if (!sql) throw new Error(`the anonymous release cannot be filtered on ${field}`);
+  return sql;
 }
 
-function throughPosition(db: Knex, order: RecipientOrder, column: string, through: string): Knex.Raw {
-  return order.kind === 'id' ? db.raw('?? <= ?', [column, through]) : db.raw(`? <= decode(?, 'hex')`, [sortKeyExpression(db, order, columnRef(db, column)), through]);
+/** How many rows the list would return over all its pages: the same exclusions and filter, one COUNT. */
+export async function countCustomers(db: Knex, q: Pick<CustomerQuery, 'excludeOptedOutOf' | 'filter' | 'includeErased' | 'source'>): Promise<number> {
+  const source = SOURCES[q.source ?? 'customers'];
+  const query = db.count({ n: '*' }).from(source.table);
+  scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source);
+  const [row] = (await query) as Array<{ n: string | number }>;
+  return Number(row.n);
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
@@ -183,6 +192,14 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [q.after]));
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
     query = db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
+  } else if (q.order.kind === 'fields') {
+    // Only views that see real ids may choose an order; they read the customers table.
+    if (released) throw new Error('a chosen order over the anonymous release');
+    const order = q.order;
+    order.by.forEach((term, i) => select.push(db.raw(`${sortValueSql(term.field)} AS ??`, [`__o${i}`])));
+    query = db.select(select).from(source.table).orderByRaw(orderBySql(order, source.id)).limit(q.limit);
+    scopeRows(db, query, q, source);
+    if (q.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, q.after)!, source.id));
   } else {
     query = db.select(select).from(source.table).orderBy(source.id).limit(q.limit);
     scopeRows(db, query, q, source);
@@ -202,7 +219,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
       delete row.__releasedOrders;
     }
-    (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? subject.id;
+    (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? positionOf(q.order, row, subject.id);
     delete row.__sortKey;
     for (const nested of ['optOuts', 'contactPreferences']) {
       if (row[nested] && typeof row[nested] === 'object') tag(row[nested] as object, subject);
@@ -211,35 +228,15 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   });
 }
 
-/** Where a view filtered opted-out customers out of a result. */
-export interface ExclusionScope {
-  kind: OptOutKind;
-  filter?: CustomerFilter;
-  ids?: readonly string[];
-  /** The range the result covered in its order: (after, through]; open ends are unbounded. */
-  order: RecipientOrder;
-  after?: string;
-  through?: string;
-}
-
-/**
- * The ids a result left out because of an opt-out, as a subquery: the access
- * log records them without the ids ever leaving the database.
- */
-export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBuilder {
-  // Driven from the partial opt-out index: in id order, ranged on the customer
-  // id (a page's worth of index entries); in a keyed order, every opted-out
-  // customer of the kind is hashed to find those within the page's range.
-  const query = db.select('x.customer_id as id').from('opt_outs as x').where('x.kind', scope.kind).andWhere('x.opted_out', true);
-  if (scope.ids) query.whereIn('x.customer_id', scope.ids as string[]);
-  if (scope.after) query.andWhere(afterPosition(db, scope.order, 'x.customer_id', scope.after));
-  if (scope.through) query.andWhere(throughPosition(db, scope.order, 'x.customer_id', scope.through));
-  const filtered = FILTERABLE_CUSTOMER_FIELDS.filter((field) => scope.filter?.[field] != null);
-  if (filtered.length > 0) {
-    query.join('customers as c', 'c.id', 'x.customer_id');
-    for (const field of filtered) query.andWhere(`c.${field}`, scope.filter![field]!);
-  }
-  return query;
+/** A row's position in its order; a chosen order's takes the row's sort values out of it. */
+function positionOf(order: ListOrder, row: Record<string, unknown>, id: string): string {
+  if (order.kind !== 'fields') return id;
+  const values = order.by.map((_, i) => {
+    const value = row[`__o${i}`] as string | number | null;
+    delete row[`__o${i}`];
+    return value;
+  });
+  return encodePosition(order, values, id);
 }
 
 function optedOut(db: Knex, kind: OptOutKind, idColumn: string): Knex.QueryBuilder {

@@ -79,7 +79,7 @@ async function page(ctx: PrivqlContext, filter: AccessLogFilter, args: PageArgs,
   const shown = entries.slice(0, first);
   return {
     entries: shown,
-    connection: connection(shown, entries.length > first, (e) => ctx.cursors.encode('accessLog', `${e.seq}:${e.index}`), (e) => present(e, how)),
+    connection: connection(shown, entries.length > first, (e) => ctx.cursors.encode('accessLog', `${e.seq}:${e.index}`), (e) => present(e, how), args.after ?? null),
   };
 }
 

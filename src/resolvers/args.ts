@@ -26,14 +26,19 @@ export function pageSize(first: number | null | undefined, max: number, fallback
 /**
  * A page as a connection. Cursors are encrypted, so they are made only when
  * the query asks for them, once each: endCursor must equal the last edge's.
+ *
+ * An empty page (`first: 0`) ends where it started, so its endCursor is the
+ * `after` it was asked with (null at the start of the list): continuing from
+ * endCursor always gives the next page, and hasNextPage says whether that
+ * page has a row — what `totalCount > 0` would say, nothing more.
  */
-export function connection<T, N>(page: T[], hasNextPage: boolean, cursorOf: (item: T) => string, nodeOf: (item: T) => N) {
+export function connection<T, N>(page: T[], hasNextPage: boolean, cursorOf: (item: T) => string, nodeOf: (item: T) => N, startCursor: string | null = null) {
   const made = new Map<T, string>();
   const cursor = (item: T) => made.get(item) ?? made.set(item, cursorOf(item)).get(item)!;
   const nodes = page.map(nodeOf);
   return {
     nodes,
     edges: page.map((item, i) => ({ node: nodes[i], get cursor() { return cursor(item); } })),
-    pageInfo: { hasNextPage, get endCursor() { return page.length > 0 ? cursor(page[page.length - 1]) : null; } },
+    pageInfo: { hasNextPage, get endCursor() { return page.length > 0 ? cursor(page[page.length - 1]) : startCursor; } },
   };
 }

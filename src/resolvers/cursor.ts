@@ -38,7 +38,8 @@ export interface CallerCursors {
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const MAX_CURSOR_BYTES = 200;
+// A chosen order's cursor carries the last row's sort values (up to four).
+const MAX_CURSOR_BYTES = 2048;
 
 export function cursorCodec(secret: string): CursorCodec {
   const key = createHash('sha256').update('privql/cursor/v2\0').update(secret).digest();

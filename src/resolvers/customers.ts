@@ -3,14 +3,16 @@
 // tagged rows; what each field then shows is the field guard's job.
 
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { FILTERABLE_CUSTOMER_FIELDS, RELEASED_ORDERS, SORT_KEY, selectCustomers, type CustomerFilter, type CustomerRow, type ExclusionScope } from '../data/customerQueries';
+import { decodePosition, type Direction } from '../data/fieldOrder';
+import { checkFilterAllowed, listOrder, rowScope } from './customerListArgs';
+import { RELEASED_ORDERS, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
+import type { ExclusionScope } from '../data/exclusionQuery';
 import { isPosition } from '../plan/recipientOrder';
-import { showsValue } from '../policy/decide';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { badUserInput, forbidden } from '../server/errors';
 import type { PrivqlContext } from '../server/context';
-import { UUID, connection, pageSize, textArg, uuidArg } from './args';
+import { UUID, connection, pageSize, uuidArg } from './args';
 import { fieldNodesAt, selectedFields } from './selection';
 
 export const MAX_PAGE_SIZE = 500;
@@ -21,6 +23,7 @@ interface CustomersArgs {
   first?: number | null;
   after?: string | null;
   filter?: CustomerFilter | null;
+  orderBy?: Array<{ field: string; direction?: Direction | null }> | null;
 }
 
 export const customerResolvers = {
@@ -28,23 +31,28 @@ export const customerResolvers = {
     async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
       const privacy = requirePrivacy(ctx);
       const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
+      checkFilterAllowed(privacy, args.filter ?? {});
+      const order = listOrder(privacy, args.orderBy);
       const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
-      // One answer for forged, tampered, replayed and foreign cursors alike:
-      // the difference would tell a caller whose cursor it holds.
-      if (after === null || (after !== undefined && !isPosition(privacy.order, after))) {
+      // One answer for forged, tampered, replayed and foreign cursors, and for
+      // cursors of another order, alike: the difference would tell a caller
+      // whose cursor it holds.
+      if (after === null || (after !== undefined && !isPositionIn(order, after))) {
         throw badUserInput('after is not a cursor this server issued to this caller for this list');
       }
-      checkFilterAllowed(privacy, args.filter ?? {});
       const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
-      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, after, limit: first + 1 });
+      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1 });
       const page = rows.slice(0, first);
       const hasNextPage = rows.length > first;
       // The result covered the positions after `after` up to its last row (or
       // to the end, on the last page); `first: 0` covered none.
       if (page.length > 0 || !hasNextPage) {
-        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order: privacy.order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
+        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
       }
-      return connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row);
+      const list = connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row, args.after ?? null);
+      // A function: GraphQL calls it only when totalCount is selected, so the
+      // COUNT statement is sent only then.
+      return { ...list, totalCount: () => countCustomers(ctx.db, rowScope(privacy, args.filter ?? {})) };
     },
 
     async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
@@ -86,19 +94,14 @@ function noteExclusions(ctx: PrivqlContext, privacy: RequestPrivacy, scope: Omit
   if (kind) ctx.recorder.exclusions.push({ kind, ...scope });
 }
 
+function isPositionIn(order: ListOrder, position: string): boolean {
+  return order.kind === 'fields' ? decodePosition(order, position) !== null : isPosition(order, position);
+}
+
 function requirePrivacy(ctx: PrivqlContext): RequestPrivacy {
   // Shield checks this first; the resolver refuses on its own as well.
   if (!ctx.privacy) throw forbidden('this field reads customer data: name an allowed purpose in X-Purpose', 'PURPOSE_REQUIRED');
   return ctx.privacy;
-}
-
-// Filtering on a value the caller may not read would let them learn it one
-// query at a time, so a filter needs the field in clear or kept as is.
-function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
-  for (const field of FILTERABLE_CUSTOMER_FIELDS) {
-    if (textArg(filter[field], `filter.${field}`) === undefined) continue;
-    if (!showsValue(privacy.plan(`Customer.${field}`).consented)) throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}`, 'FILTER_NOT_ALLOWED');
-  }
 }
 
 async function readCustomers(
@@ -106,7 +109,7 @@ async function readCustomers(
   privacy: RequestPrivacy,
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
-  where: { filter?: CustomerFilter; after?: string; ids?: string[]; limit: number },
+  where: { filter?: CustomerFilter; order?: ListOrder; after?: string; ids?: string[]; limit: number },
 ): Promise<CustomerRow[]> {
   const requested = selectedFields(info, nodes);
   const fields = new Set<string>();
@@ -125,14 +128,11 @@ async function readCustomers(
   const fromRelease = view.name === 'ANONYMOUS';
   if (fromRelease) ctx.releaseServed = await ctx.release.current();
   return selectCustomers(ctx.db, {
-    source: fromRelease ? 'release' : 'customers',
+    ...rowScope(privacy, where.filter ?? {}),
     fields,
     needsSensitiveOptOut,
-    excludeOptedOutOf: view.excludesOptedOut,
-    includeErased: view.name === 'PERSONAL_DATA' && !view.ownRecordOnly,
-    filter: where.filter,
     ids: where.ids,
-    order: privacy.order,
+    order: where.order ?? privacy.order,
     after: where.after,
     limit: where.limit,
   });

@@ -104,7 +104,7 @@ const escalation: HostileCase[] = [
   refusedField('an agent reads me', 'AGENT', '{ me { id } }'),
   refusedField('an auditor reads customers', 'AUDITOR', LIST),
   refusedField('an auditor looks a customer up in the log', 'AUDITOR', '{ accessLog(subjectId: "00000000-0000-4000-8000-000000000000") { nodes { seq } } }'),
-  refusedField('a decision engine filters on a value it sees masked', 'DECISION_ENGINE', '{ customers(filter: { city: "Berlin" }) { nodes { id } } }'),
+  refusedField('a decision engine filters on a value it sees masked', 'DECISION_ENGINE', '{ customers(filter: { city: { eq: "Berlin" } }) { nodes { id } } }'),
   refusedField('a customer reads another customer by id', 'CUSTOMER', 'query($id: ID!) { customer(id: $id) { email } }', { id: '00000000-0000-4000-8000-000000000000' }),
 ];
 
@@ -141,8 +141,8 @@ const cursors: HostileCase[] = [
 // Every argument that reaches SQL, with text a careless query builder would run.
 const INJECTIONS = ["' OR 1=1 --", "x'; DROP TABLE access_log; --", "1) OR (1=1", "$$ || pg_sleep(5) || $$", '%_\\', '"; SELECT * FROM customers; --'];
 const injected: HostileCase[] = INJECTIONS.flatMap((text, i) => [
-  { name: `SQL ${i} in filter.city`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { city: $v }) { nodes { id } } }', { variables: { v: text } }) },
-  { name: `SQL ${i} in filter.segment`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { segment: $v }) { nodes { id } } }', { variables: { v: text } }) },
+  { name: `SQL ${i} in filter.city`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { city: { contains: $v } }) { nodes { id } } }', { variables: { v: text } }) },
+  { name: `SQL ${i} in filter.segment`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { segment: { eq: $v } }) { nodes { id } } }', { variables: { v: text } }) },
   { name: `SQL ${i} in customer(id)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: ID!) { customer(id: $v) { id } }', { variables: { v: text } }) },
   { name: `SQL ${i} in customers(after)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: String) { customers(after: $v) { nodes { id } } }', { variables: { v: text } }) },
   { name: `SQL ${i} in accessLog(app)`, status: 200, code: null, empty: 'accessLog', request: gql('query($v: String) { accessLog(app: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },

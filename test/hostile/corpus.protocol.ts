@@ -64,8 +64,8 @@ const oversized: HostileCase[] = [
 const parse = (name: string, query: string): HostileCase => ({ name: `GraphQL parse: ${name}`, status: 400, code: 'GRAPHQL_PARSE_FAILED', request: gql(query) });
 const parseFailures: HostileCase[] = [
   parse('unclosed selection', '{ customers(first: 5) { nodes { id '),
-  parse('unterminated string', '{ customers(filter: { city: "Berlin }) { nodes { id } } }'),
-  parse('bad escape', '{ customers(filter: { city: "\\x41" }) { nodes { id } } }'),
+  parse('unterminated string', '{ customers(filter: { city: { eq: "Berlin } }) { nodes { id } } }'),
+  parse('bad escape', '{ customers(filter: { city: { eq: "\\x41" } }) { nodes { id } } }'),
   parse('the keyword alone', 'query'),
   parse('only a comment', '# nothing to run'),
   parse('a zero-width space inside a name', '{ customers { nodes { na\u200bme } } }'),
@@ -164,8 +164,8 @@ const limits: HostileCase[] = [
 ];
 
 const unicode: HostileCase[] = [
-  { name: 'unicode: a NUL in a filter value', status: 200, code: 'BAD_USER_INPUT', request: gql(FILTER, { variables: { f: { city: 'Ber\u0000lin' } } }) },
-  { name: 'unicode: an escaped NUL in the document', status: 200, code: 'BAD_USER_INPUT', request: gql('{ customers(first: 2, filter: { city: "Ber\\u0000lin" }) { nodes { id } } }') },
+  { name: 'unicode: a NUL in a filter value', status: 200, code: 'BAD_USER_INPUT', request: gql(FILTER, { variables: { f: { city: { eq: 'Ber\u0000lin' } } } }) },
+  { name: 'unicode: an escaped NUL in the document', status: 200, code: 'BAD_USER_INPUT', request: gql('{ customers(first: 2, filter: { city: { eq: "Ber\\u0000lin" } }) { nodes { id } } }') },
   { name: 'unicode: a NUL in a customer id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '00000000-0000-0000-0000-00000000000\u0000' } }) },
   { name: 'unicode: a right-to-left override in an id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '\u202E00000000-0000-0000-0000-000000000000' } }) },
   { name: 'unicode: full-width digits in an id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '００000000-0000-0000-0000-000000000000' } }) },

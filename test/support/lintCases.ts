@@ -33,21 +33,21 @@ export const LINT_CASES: readonly LintCase[] = [
     edit: { file: 'customer.graphql', find: 'ethnicity: String @sensitive\n', replace: 'ethnicity: String @sensitive @personal(purposes: [ANALYTICS], anonymize: KEEP)\n' },
     coordinate: 'Customer.ethnicity',
     message: /Customer\.ethnicity has 2 classifications/,
-    at: 'ethnicity:',
+    at: 'ethnicity: String @',
   },
   {
     rule: 'strategy-type-mismatch',
     edit: { file: 'customer.graphql', find: 'mask: EMAIL,', replace: 'mask: BAND,' },
     coordinate: 'Customer.email',
     message: /mask BAND cannot produce a String/,
-    at: 'email:',
+    at: 'email: String @',
   },
   {
     rule: 'sensitive-forbidden-purpose',
     edit: religionWith('@sensitive(purposes: [DIRECT_MARKETING])'),
     coordinate: 'Customer.religion',
     message: /@sensitive but allows DIRECT_MARKETING/,
-    at: 'religion:',
+    at: 'religion: String @',
   },
   {
     rule: 'purpose-without-role',
@@ -61,7 +61,7 @@ export const LINT_CASES: readonly LintCase[] = [
     edit: religionWith('@sensitive(purposes: [CUSTOMER_SERVICE])'),
     coordinate: 'Customer.religion',
     message: /AGENT \(CUSTOMER_SERVICE, STANDARD view\) sees @sensitive Customer\.religion in clear/,
-    at: 'religion:',
+    at: 'religion: String @',
   },
   {
     rule: 'no-collection-channel',
