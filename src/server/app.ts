@@ -32,6 +32,7 @@ import { knownOperationTypes } from './knownOperationTypes';
 import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
+import { requestIdMiddleware } from './requestId';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { VerifiedChain } from '../audit/verifiedChain';
 import { retentionPublicKeysOrNone } from '../audit/retentionKey';
@@ -99,6 +100,8 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
+  // First: every answer, even a refused host or an unknown route, names its request.
+  app.use(requestIdMiddleware);
   trustProxy(app, config.limits);
   app.use(requireHost);
   const checkHost = hostCheck({ loopback: isLoopback(config.host), allowed: config.allowedHosts });
