@@ -114,11 +114,20 @@ describe('authorization: FORBIDDEN', () => {
   test('a purpose the role may not use is refused with 403', async () => {
     const e = expectCleanError('wrong purpose', await h.graphql(LIST, { role: 'AGENT', purpose: 'ANALYTICS' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('PURPOSE_NOT_ALLOWED');
+    expect(e.message).toBe('role AGENT may not act for purpose ANALYTICS; role AGENT may use CUSTOMER_SERVICE');
   });
 
   test('an unknown purpose is refused with 403', async () => {
     const e = expectCleanError('unknown purpose', await h.graphql(LIST, { role: 'AGENT', purpose: 'CURIOSITY' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('UNKNOWN_PURPOSE');
+    expect(e.message).toMatch(/^X-Purpose names an unknown purpose: "CURIOSITY"; valid purposes: CUSTOMER_SERVICE, DIRECT_MARKETING, /);
+  });
+
+  test('an unknown purpose with control characters or of any length is echoed cut and cleaned', async () => {
+    const res = await h.graphql(LIST, { role: 'AGENT', purpose: `A\tB${'Z'.repeat(4000)}` });
+    const e = expectCleanError('hostile purpose', res, 403, 'FORBIDDEN');
+    expect(e.message).toContain(`"A?B${'Z'.repeat(37)}…"`);
+    expect(res.text.length).toBeLessThan(1000);
   });
 
   // Field-level refusals: the request is valid GraphQL, the field resolves to an error (200, data null).

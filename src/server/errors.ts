@@ -30,7 +30,7 @@ export function privqlError(code: ErrorCode, message: string, details: Record<st
 
 export const forbidden = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason });
 /** A refusal of the whole request (before execution): answered with HTTP 403. */
-export const forbiddenRequest = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason }, 403);
+export const forbiddenRequest = (message: string, reason: string, more: Record<string, unknown> = {}) => privqlError('FORBIDDEN', message, { reason, ...more }, 403);
 export const badUserInput = (message: string) => privqlError('BAD_USER_INPUT', message);
 /** `reason` says which kind of failure (missing, expired, invalid, unknown role or app), so a client knows what to fix. */
 export const unauthenticated = (message: string, reason: string) => privqlError('UNAUTHENTICATED', message, { reason });
