@@ -23,7 +23,7 @@ import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { cursorCodec } from '../resolvers/cursor';
 import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
-import { formatError } from './errors';
+import { errorFormatter } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { answerClientError } from './clientError';
 import { hostCheck, requireHost } from './hostCheck';
@@ -111,7 +111,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
-    formatError,
+    formatError: errorFormatter(privqlSchema.schema),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Signals are handled by the CLI (src/cli/shutdown.ts); Apollo's own

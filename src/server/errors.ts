@@ -3,7 +3,8 @@
 // GraphQLErrors with a code; anything else is an internal error whose message
 // is replaced before it leaves the server.
 
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { enumValuesHint } from './enumHint';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -63,4 +64,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/** formatError, and an unknown enum value of `schema` answered with the values it allows. */
+export function errorFormatter(schema: GraphQLSchema): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  const hint = enumValuesHint(schema);
+  return (formatted) => formatError(hint(formatted));
 }
