@@ -130,14 +130,14 @@ describe('authorization: FORBIDDEN', () => {
     expect(res.text.length).toBeLessThan(1000);
   });
 
-  // Field-level refusals: the request is valid GraphQL, the field resolves to an error (200, data null).
+  // Refused at its only root field: nothing answered, so the whole request is refused (403, data null).
   test('no X-Purpose on a field that reads customer data', async () => {
-    const e = expectCleanError('no purpose', await h.graphql(LIST, { role: 'AGENT', purpose: null }), 200, 'FORBIDDEN');
+    const e = expectCleanError('no purpose', await h.graphql(LIST, { role: 'AGENT', purpose: null }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('PURPOSE_REQUIRED');
   });
 
   test('an AUDITOR reads no customer records', async () => {
-    const e = expectCleanError('auditor', await h.graphql(LIST, { role: 'AUDITOR' }), 200, 'FORBIDDEN');
+    const e = expectCleanError('auditor', await h.graphql(LIST, { role: 'AUDITOR' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('NO_CUSTOMER_RECORDS');
   });
 });
@@ -158,21 +158,21 @@ describe('bad requests', () => {
   });
 
   test('first: 501 is over the page limit and the error names it', async () => {
-    const e = expectCleanError('first 501', await h.graphql('{ customers(first: 501) { nodes { id email } } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    const e = expectCleanError('first 501', await h.graphql('{ customers(first: 501) { nodes { id email } } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
     expect(e.message).toContain('500');
   });
 
   test('first: -1', async () => {
-    expectCleanError('first -1', await h.graphql('{ customers(first: -1) { nodes { id email } } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    expectCleanError('first -1', await h.graphql('{ customers(first: -1) { nodes { id email } } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
   });
 
   test.each(['garbage', '', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'x'.repeat(5000)])('after cursor %#', async (after) => {
     const res = await h.graphql('query($a: String) { customers(first: 5, after: $a) { nodes { id email } } }', { role: 'AGENT', variables: { a: after } });
-    expectCleanError(`after ${after.slice(0, 10)}`, res, 200, 'BAD_USER_INPUT');
+    expectCleanError(`after ${after.slice(0, 10)}`, res, 400, 'BAD_USER_INPUT');
   });
 
   test('customer(id) that is not a UUID', async () => {
-    expectCleanError('not a uuid', await h.graphql('{ customer(id: "not-a-uuid") { id email } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    expectCleanError('not a uuid', await h.graphql('{ customer(id: "not-a-uuid") { id email } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
   });
 
   test('a body that is not JSON: 400 with a coded JSON error', async () => {

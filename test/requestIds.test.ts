@@ -35,7 +35,7 @@ describe('every response names its request, in the body and the header', () => {
     ['an unknown customer(id)', 'AGENT', '{ customer(id: "00000000-0000-0000-0000-000000000000") { id } }', undefined, 200],
     ['me null', 'CUSTOMER', '{ me { id } }', undefined, 200],
     ['accessLog', 'OFFICER', '{ accessLog(first: 1) { nodes { seq } } }', undefined, 200],
-    ['a field refusal', 'AGENT', '{ accessLog(first: 1) { nodes { seq } } }', undefined, 200],
+    ['a root field refusal', 'AGENT', '{ accessLog(first: 1) { nodes { seq } } }', undefined, 403],
     ['an unknown purpose', 'AGENT', '{ customers(first: 1) { nodes { id } } }', 'CUSTOMER_SERVIC', 403],
     ['no token', null, '{ customers(first: 1) { nodes { id } } }', undefined, 401],
     ['a validation error', 'AGENT', '{ customers(first: 1) { nodes { nope } } }', undefined, 400],

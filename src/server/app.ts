@@ -33,6 +33,7 @@ import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { requestIdMiddleware } from './requestId';
+import { statusRulePlugin } from './statusRule';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { VerifiedChain } from '../audit/verifiedChain';
 import { retentionPublicKeysOrNone } from '../audit/retentionKey';
@@ -132,6 +133,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       accessLogPlugin({ accessLog, denials, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
       ...bounds.plugins,
       noStorePlugin,
+      statusRulePlugin,
     ],
   });
   await apollo.start();
