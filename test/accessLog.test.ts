@@ -183,7 +183,7 @@ describe('reading the log', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const res: GraphQLResponse = await h.graphql('query($after: String) { accessLog(role: "AGENT", first: 30, after: $after) { edges { cursor node { requestId subjectId outcome } } pageInfo { hasNextPage endCursor } } }', {
+      const res: GraphQLResponse = await h.graphql('query($after: String) { accessLog(role: AGENT, first: 30, after: $after) { edges { cursor node { requestId subjectId outcome } } pageInfo { hasNextPage endCursor } } }', {
         role: 'OFFICER',
         variables: { after },
       });

@@ -10,6 +10,7 @@ import { refreshRelease } from '../src/anonymity/refresh';
 import { readReleaseMeta } from '../src/anonymity/releaseMeta';
 import { startHarness, type Harness } from './support/harness';
 import { describeOnServer } from './support/onServer';
+import { note } from './support/note';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const K = ANONYMITY_POLICY.k;
@@ -40,7 +41,7 @@ describe('at 1,000 customers', () => {
     expect(meta.released + meta.suppressed).toBe(1000);
     expect(meta.suppressed).toBeLessThanOrEqual(Math.floor(ANONYMITY_POLICY.maxSuppressedShare * 1000));
     expect(Object.keys(meta.levels).sort()).toEqual(ANONYMITY_POLICY.quasiIdentifiers.map((q) => q.name).sort());
-    console.log(`1k release: levels ${JSON.stringify(meta.levels)}, achieved k ${meta.achievedK}, released ${meta.released}, suppressed ${meta.suppressed}`);
+    note(`1k release: levels ${JSON.stringify(meta.levels)}, achieved k ${meta.achievedK}, released ${meta.released}, suppressed ${meta.suppressed}`);
   });
 
   test('the same check over the per-row transforms of before finds customers standing alone', async () => {
@@ -75,7 +76,7 @@ describe('at 1,000 customers', () => {
     expect(a.summary.levels).toEqual(b.summary.levels);
     const after = await h.db.knex.raw(`SELECT md5(string_agg(class_key, ',' ORDER BY class_key)) AS d FROM anonymous_release`);
     expect(after.rows[0].d).toBe(before.rows[0].d);
-    console.log(`1k refresh: ${a.ms} ms, ${a.candidatesEvaluated} candidates`);
+    note(`1k refresh: ${a.ms} ms, ${a.candidatesEvaluated} candidates`);
   });
 
   test('at the finest levels order lists are released canonical (year, amount band, category, channel) and still k-anonymous', async () => {
@@ -122,6 +123,6 @@ describeOnServer('at 100,000 customers (PostgreSQL server)', () => {
     expect(meta.released + meta.suppressed).toBe(100_000);
     expect(meta.suppressed).toBeLessThanOrEqual(Math.floor(ANONYMITY_POLICY.maxSuppressedShare * 100_000));
     const again = await refreshRelease(h.db.knex);
-    console.log(`100k release: levels ${JSON.stringify(meta.levels)}, achieved k ${meta.achievedK}, released ${meta.released}, suppressed ${meta.suppressed}; refresh ${again.ms} ms`);
+    note(`100k release: levels ${JSON.stringify(meta.levels)}, achieved k ${meta.achievedK}, released ${meta.released}, suppressed ${meta.suppressed}; refresh ${again.ms} ms`);
   }, 300_000);
 });

@@ -23,7 +23,7 @@ const realIdsIn = (text: string) => ids.filter((id) => text.includes(id));
 
 test("the officer's lookup of one customer does not put that customer's real id in front of the auditor", async () => {
   await h.graphql('query($id: ID) { accessLog(subjectId: $id, first: 1) { nodes { seq } } }', { role: 'OFFICER', variables: { id: ids[5] } });
-  const res = await auditorLog(', role: "OFFICER"');
+  const res = await auditorLog(', role: OFFICER');
   expect(res.body.data!.accessLog.nodes.length).toBeGreaterThan(0);
   expect(realIdsIn(res.text)).toEqual([]);
 });
@@ -31,7 +31,7 @@ test("the officer's lookup of one customer does not put that customer's real id 
 test("a refused customer's id reaches the auditor only as the auditor's pseudonym", async () => {
   const refused = await h.graphql('{ customers { nodes { id } } }', { role: 'CUSTOMER', sub: ids[7], purpose: 'ANALYTICS' });
   expect(refused.status).toBe(403);
-  const res = await auditorLog(', role: "CUSTOMER"');
+  const res = await auditorLog(', role: CUSTOMER');
   expect(res.body.data!.accessLog.nodes.some((n: Json) => n.outcome === 'DENIED')).toBe(true);
   expect(realIdsIn(res.text)).toEqual([]);
 });
@@ -40,7 +40,7 @@ test("entries within a record come in the auditor's own order, not the real-id o
   const page = await h.graphql('{ customers(first: 80) { nodes { id } } }', { role: 'AGENT' });
   const requestId = page.body.extensions!.requestId;
   const seq = String((await h.db.knex('access_log').where('request_id', requestId).first('seq')).seq);
-  const res = await auditorLog(', role: "AGENT"');
+  const res = await auditorLog(', role: AGENT');
   expect(realIdsIn(res.text)).toEqual([]);
   const key = pseudonymKeyFor(h.config.pseudonymSecret, 'security-review');
   const real = new Map(ids.map((id) => [pseudonymize(key, id), id]));
@@ -50,8 +50,8 @@ test("entries within a record come in the auditor's own order, not the real-id o
 });
 
 test('an auditor query that found nobody is still an entry the officer can see', async () => {
-  await auditorLog(', role: "NO_SUCH_ROLE"');
-  const res = await h.graphql('{ accessLog(role: "AUDITOR", first: 5) { nodes { outcome subjectId fields { field } } } }', { role: 'OFFICER' });
+  await auditorLog(', app: "no-such-app"');
+  const res = await h.graphql('{ accessLog(role: AUDITOR, first: 5) { nodes { outcome subjectId fields { field } } } }', { role: 'OFFICER' });
   expect(res.body.data!.accessLog.nodes[0]).toEqual({ outcome: 'READ', subjectId: null, fields: [] });
 });
 

@@ -35,7 +35,7 @@ describe('accessLog dates', () => {
   ])('%s (%s) is BAD_USER_INPUT, for from and for to', async (_name, value) => {
     for (const variables of [{ from: value }, { to: value }]) {
       const res = await h.graphql(LOG, { role: 'OFFICER', variables });
-      expectOnly(res, 200, 'BAD_USER_INPUT');
+      expectOnly(res, 400, 'BAD_USER_INPUT');
       expect(res.body.errors![0].message).toMatch(/^(from|to) must be an ISO-8601 date/);
     }
   });
@@ -92,12 +92,12 @@ describe('persisted queries are not supported', () => {
     ['an unknown version', { query: QUERY, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(QUERY) } } }],
   ])('%s: PERSISTED_QUERY_NOT_SUPPORTED, nothing run', async (_name, body) => {
     const res = await send(body);
-    expectOnly(res, 200, 'PERSISTED_QUERY_NOT_SUPPORTED');
+    expectOnly(res, 400, 'PERSISTED_QUERY_NOT_SUPPORTED');
     expect(res.text).not.toContain('@');
   });
 
   test('a hash sent after the full query is still unknown: nothing is cached for other callers', async () => {
     expect((await send({ query: QUERY })).status).toBe(200);
-    expectOnly(await send({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(QUERY) } } }), 200, 'PERSISTED_QUERY_NOT_SUPPORTED');
+    expectOnly(await send({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(QUERY) } } }), 400, 'PERSISTED_QUERY_NOT_SUPPORTED');
   });
 });

@@ -2,8 +2,9 @@
 // real server as an AGENT acting for CUSTOMER_SERVICE. Every MUST audit has to
 // pass; SHOULD and MAY audits are recommendations and are only reported.
 //
-// SHOULD/MAY audits this server does not pass (graphql-http 1.23.1, Apollo Server 5.5,
-// last run; the final test prints the current list):
+// SHOULD/MAY audits this server does not pass (graphql-http 1.23.1, Apollo Server 5.5);
+// the final test holds exactly this list, so a run prints nothing and any
+// change (a new failure, or one that now passes) fails it with the details:
 //   572B SHOULD use 200 on document parsing failure when accepting application/json
 //   FDE2 SHOULD use 200 on document validation failure when accepting application/json
 //   7B9B SHOULD use 200 on variable coercion failure when accepting application/json
@@ -57,14 +58,17 @@ test.each(audits.filter((a) => a.name.startsWith('MUST')).map((a) => [`${a.id} $
   expect({ audit: audit.name, status: result.status, why: await explain(result) }).toEqual({ audit: audit.name, status: 'ok', why: 'ok' });
 });
 
-test('SHOULD and MAY audits are run and reported (not required)', async () => {
+const KNOWN_NOT_PASSED = ['572B', 'FDE2', '7B9B', '5A70', 'D6D5', '6A70'];
+
+test('SHOULD and MAY audits: exactly the known, documented ones do not pass', async () => {
   const optional = audits.filter((a) => !a.name.startsWith('MUST'));
-  const failing: string[] = [];
+  const notPassed: Array<{ id: string; why: string }> = [];
   for (const audit of optional) {
     const result = await audit.fn();
     results.push(result);
-    if (result.status !== 'ok') failing.push(`${audit.id} ${audit.name}: ${await explain(result)}`);
+    if (result.status !== 'ok') notPassed.push({ id: audit.id, why: `${audit.name}: ${await explain(result)}` });
   }
-  if (failing.length > 0) console.info(`SHOULD/MAY audits not passed (${failing.length} of ${optional.length}):\n${failing.join('\n')}`);
   expect(results.length).toBe(audits.length);
+  // On a mismatch the diff shows why each audit did not pass.
+  expect({ ids: notPassed.map((n) => n.id).sort(), notPassed }).toEqual({ ids: [...KNOWN_NOT_PASSED].sort(), notPassed: expect.anything() });
 });

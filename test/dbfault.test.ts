@@ -7,6 +7,7 @@
 
 import { Client } from 'pg';
 import { startHarness, type GraphQLResponse, type Harness } from './support/harness';
+import { collectDroppedConnectionWarnings } from './support/droppedConnections';
 
 let h: Harness;
 let emails: string[];
@@ -149,6 +150,7 @@ if (process.env.DATABASE_URL) {
 if (process.env.DATABASE_URL) {
   test('connections killed under the server: no data without its log record, and service comes back', async () => {
     await expectWorking();
+    const warnings = collectDroppedConnectionWarnings();
     const before = Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n);
     // From a connection of its own: the server's pool may hold just one.
     const admin = new Client({ connectionString: process.env.DATABASE_URL });
@@ -171,5 +173,6 @@ if (process.env.DATABASE_URL) {
     expect(served).toBeGreaterThan(0);
     expect(Number((await h.db.knex('access_log').count({ n: '*' }).first())!.n)).toBe(before + served);
     await expectWorking();
+    expect(warnings.others()).toEqual([]);
   });
 }

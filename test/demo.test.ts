@@ -14,7 +14,7 @@ test('with demo mode off, a browser is told plainly that the IDE is off, and the
   expect(html).not.toMatch(/<script|csrf/i);
   const token = await postJson(servers.h.server, '/demo/token', { role: 'OFFICER' });
   expect(token.status).toBe(404);
-  expect(await token.json()).toEqual({ errors: [{ message: expect.stringContaining('POST /graphql'), extensions: { code: 'NOT_FOUND' } }] });
+  expect(await token.json()).toEqual({ errors: [{ message: expect.stringContaining('POST /graphql'), extensions: { code: 'NOT_FOUND' } }], extensions: { requestId: expect.any(String) } });
 });
 
 test('demo mode serves GraphiQL and mints tokens that the API accepts', async () => {
@@ -47,7 +47,7 @@ describe('DNS rebinding: a loopback server answers only to loopback names', () =
   test.each(attempts)('%s refuses Host: evil.example with 421 and no token', async (_what, path, init) => {
     const res = await rawRequest(servers.demo.url, path, { ...init, host: 'evil.example:4000' });
     expect(res.status).toBe(421);
-    expect(JSON.parse(res.body)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'FORBIDDEN', reason: 'HOST_NOT_ALLOWED' } }] });
+    expect(JSON.parse(res.body)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'FORBIDDEN', reason: 'HOST_NOT_ALLOWED' } }], extensions: { requestId: expect.any(String) } });
     expect(res.body).not.toMatch(/evil|eyJ/);
   });
 

@@ -114,21 +114,30 @@ describe('authorization: FORBIDDEN', () => {
   test('a purpose the role may not use is refused with 403', async () => {
     const e = expectCleanError('wrong purpose', await h.graphql(LIST, { role: 'AGENT', purpose: 'ANALYTICS' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('PURPOSE_NOT_ALLOWED');
+    expect(e.message).toBe('role AGENT may not act for purpose ANALYTICS; role AGENT may use CUSTOMER_SERVICE');
   });
 
   test('an unknown purpose is refused with 403', async () => {
     const e = expectCleanError('unknown purpose', await h.graphql(LIST, { role: 'AGENT', purpose: 'CURIOSITY' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('UNKNOWN_PURPOSE');
+    expect(e.message).toMatch(/^X-Purpose names an unknown purpose: "CURIOSITY"; valid purposes: CUSTOMER_SERVICE, DIRECT_MARKETING, /);
   });
 
-  // Field-level refusals: the request is valid GraphQL, the field resolves to an error (200, data null).
+  test('an unknown purpose with control characters or of any length is echoed cut and cleaned', async () => {
+    const res = await h.graphql(LIST, { role: 'AGENT', purpose: `A\tB${'Z'.repeat(4000)}` });
+    const e = expectCleanError('hostile purpose', res, 403, 'FORBIDDEN');
+    expect(e.message).toContain(`"A?B${'Z'.repeat(37)}…"`);
+    expect(res.text.length).toBeLessThan(1000);
+  });
+
+  // Refused at its only root field: nothing answered, so the whole request is refused (403, data null).
   test('no X-Purpose on a field that reads customer data', async () => {
-    const e = expectCleanError('no purpose', await h.graphql(LIST, { role: 'AGENT', purpose: null }), 200, 'FORBIDDEN');
+    const e = expectCleanError('no purpose', await h.graphql(LIST, { role: 'AGENT', purpose: null }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('PURPOSE_REQUIRED');
   });
 
   test('an AUDITOR reads no customer records', async () => {
-    const e = expectCleanError('auditor', await h.graphql(LIST, { role: 'AUDITOR' }), 200, 'FORBIDDEN');
+    const e = expectCleanError('auditor', await h.graphql(LIST, { role: 'AUDITOR' }), 403, 'FORBIDDEN');
     expect(e.extensions!.reason).toBe('NO_CUSTOMER_RECORDS');
   });
 });
@@ -149,21 +158,21 @@ describe('bad requests', () => {
   });
 
   test('first: 501 is over the page limit and the error names it', async () => {
-    const e = expectCleanError('first 501', await h.graphql('{ customers(first: 501) { nodes { id email } } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    const e = expectCleanError('first 501', await h.graphql('{ customers(first: 501) { nodes { id email } } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
     expect(e.message).toContain('500');
   });
 
   test('first: -1', async () => {
-    expectCleanError('first -1', await h.graphql('{ customers(first: -1) { nodes { id email } } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    expectCleanError('first -1', await h.graphql('{ customers(first: -1) { nodes { id email } } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
   });
 
   test.each(['garbage', '', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'x'.repeat(5000)])('after cursor %#', async (after) => {
     const res = await h.graphql('query($a: String) { customers(first: 5, after: $a) { nodes { id email } } }', { role: 'AGENT', variables: { a: after } });
-    expectCleanError(`after ${after.slice(0, 10)}`, res, 200, 'BAD_USER_INPUT');
+    expectCleanError(`after ${after.slice(0, 10)}`, res, 400, 'BAD_USER_INPUT');
   });
 
   test('customer(id) that is not a UUID', async () => {
-    expectCleanError('not a uuid', await h.graphql('{ customer(id: "not-a-uuid") { id email } }', { role: 'AGENT' }), 200, 'BAD_USER_INPUT');
+    expectCleanError('not a uuid', await h.graphql('{ customer(id: "not-a-uuid") { id email } }', { role: 'AGENT' }), 400, 'BAD_USER_INPUT');
   });
 
   test('a body that is not JSON: 400 with a coded JSON error', async () => {

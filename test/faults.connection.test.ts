@@ -12,6 +12,7 @@
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy';
 import { connectAdmin, type PgAdmin } from './support/pgAdmin';
 import { describeOnServer } from './support/onServer';
+import { collectDroppedConnectionWarnings, type DroppedConnectionWarnings } from './support/droppedConnections';
 import { startHarness, type GraphQLResponse, type Harness } from './support/harness';
 
 describeOnServer('the database going away under a running server (needs a PostgreSQL server: PGlite has no connection to lose)', () => {
@@ -20,8 +21,10 @@ describeOnServer('the database going away under a running server (needs a Postgr
   let admin: PgAdmin;
   let appName: string;
   let secrets: string[];
+  let warnings: DroppedConnectionWarnings;
 
   beforeAll(async () => {
+    warnings = collectDroppedConnectionWarnings();
     const target = new URL(process.env.DATABASE_URL!);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     h = await startHarness({ customers: 50, databaseUrl: proxy.via(process.env.DATABASE_URL!) });
@@ -36,6 +39,7 @@ describeOnServer('the database going away under a running server (needs a Postgr
     await proxy?.restore();
     await h?.close();
     await proxy?.close();
+    expect(warnings.others()).toEqual([]);
   });
 
   const QUERY = '{ customers(first: 5) { nodes { id name email phone orders { id amount } } } }';

@@ -14,7 +14,7 @@ test('with demo mode off there is no officer token endpoint, by GET or POST', as
   expect(asked.status).toBe(404);
   const minted = await postJson(servers.h.server, '/demo/officer-token', {});
   expect(minted.status).toBe(404);
-  expect(await minted.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'NOT_FOUND' } }] });
+  expect(await minted.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'NOT_FOUND' } }], extensions: { requestId: expect.any(String) } });
 });
 
 test('in demo mode it mints the demo officer of privacy-office, whatever the request asks for, and the token reads a report', async () => {

@@ -11,6 +11,8 @@ export interface AccessLogFilter {
   app?: string;
   role?: string;
   purpose?: string;
+  /** EXCLUDED entries come from READ records (the customers an opt-out left out). */
+  outcome?: AccessEntry['outcome'];
   from?: Date;
   to?: Date;
 }
@@ -20,7 +22,7 @@ export interface AccessEntry extends AccessContext {
   /** Position within the record: entries of one request share its seq. */
   index: number;
   at: Date;
-  outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT' | 'CHANGE';
+  outcome: 'READ' | 'EXCLUDED' | 'DENIED' | 'CHECKPOINT' | 'CHANGE' | 'AGGREGATE' | 'EXPORT';
   subjectId: string | null;
   fields: Array<{ field: string; action: string }>;
   detail: Record<string, unknown>;
@@ -40,7 +42,7 @@ interface LogRow {
   role: string | null;
   purpose: string | null;
   view: string | null;
-  outcome: 'READ' | 'DENIED' | 'CHECKPOINT' | 'CHANGE';
+  outcome: 'READ' | 'DENIED' | 'CHECKPOINT' | 'CHANGE' | 'AGGREGATE' | 'EXPORT';
   subject_ids: string[] | string;
   excluded_ids: string[] | string;
   accesses: Array<{ fields: Record<string, string>; subjects: string[] }>;
@@ -75,6 +77,7 @@ export async function readAccessLog(
     for (const row of rows) {
       for (const entry of expand(row, filter.subjectId, orderWithin)) {
         if (after && entry.seq === after.seq && entry.index <= after.index) continue;
+        if (filter.outcome && entry.outcome !== filter.outcome) continue;
         entries.push(entry);
         if (entries.length >= limit) return entries;
       }
@@ -91,6 +94,8 @@ function applyFilter(query: Knex.QueryBuilder, f: AccessLogFilter): void {
   if (f.app) query.where('app', f.app);
   if (f.role) query.where('role', f.role);
   if (f.purpose) query.where('purpose', f.purpose);
+  if (f.outcome === 'EXCLUDED') query.whereRaw('cardinality(excluded_ids) > 0');
+  else if (f.outcome) query.where('outcome', f.outcome);
   if (f.from) query.where('at', '>=', f.from);
   if (f.to) query.where('at', '<', f.to);
 }

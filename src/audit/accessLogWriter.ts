@@ -5,7 +5,7 @@
 
 import type { Knex } from 'knex';
 import { excludedIdsQuery } from '../data/exclusionQuery';
-import type { AccessContext } from './accessContext';
+import { detailOf, type AccessContext } from './accessContext';
 import type { AccessRecorder } from './accessRecorder';
 
 export type { AccessContext };
@@ -48,17 +48,19 @@ export class AccessLogWriter implements AccessLog {
           `{${subjectIds.join(',')}}`,
           ...(excluded ? [excluded] : []),
           JSON.stringify(recorder.accessGroups()),
-          JSON.stringify({
-            ...(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
-            ...(recorder.logReads.length > 0 ? { accessLogReads: recorder.logReads } : {}),
-          }),
+          JSON.stringify(
+            detailOf(ctx, {
+              ...(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
+              ...(recorder.logReads.length > 0 ? { accessLogReads: recorder.logReads } : {}),
+            }),
+          ),
         ],
       ),
     );
   }
 
   async writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void> {
-    await this.bounded(this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detail) }));
+    await this.bounded(this.db('access_log').insert({ ...columns(ctx), outcome: 'DENIED', detail: JSON.stringify(detailOf(ctx, detail)) }));
   }
 
   private bounded<Q extends Knex.QueryBuilder | Knex.Raw>(query: Q): Q {

@@ -7,7 +7,7 @@
 // ε), and the chain's canonical form covers detail like any other record.
 
 import type { Knex } from 'knex';
-import type { AccessContext } from './accessContext';
+import { detailOf, type AccessContext } from './accessContext';
 
 export interface AggregateDetail {
   aggregate: {
@@ -30,6 +30,6 @@ export async function writeAggregateRecord(trx: Knex.Transaction, ctx: AccessCon
   await trx.raw(
     `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, detail)
      VALUES (?, ?, ?, ?, ?, ?, 'AGGREGATE', ?)`,
-    [ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view, JSON.stringify(detail)],
+    [ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view, JSON.stringify(detailOf(ctx, { ...detail }))],
   );
 }

@@ -8,7 +8,7 @@
 // erasure scrubs.
 
 import type { Knex } from 'knex';
-import type { AccessContext } from './accessContext';
+import { detailOf, type AccessContext } from './accessContext';
 import { privqlError } from '../server/errors';
 
 export interface ChangeRecord {
@@ -29,7 +29,7 @@ export async function writeChangeRecord(db: Knex, ctx: AccessContext, change: Ch
       ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view,
       change.subjectId === null ? '{}' : `{${change.subjectId}}`,
       JSON.stringify([{ fields, subjects: change.subjectId === null ? [] : [change.subjectId] }]),
-      JSON.stringify(change.detail),
+      JSON.stringify(detailOf(ctx, change.detail)),
     ],
   );
   // Thrown inside the change's transaction, this rolls the change back too.

@@ -77,7 +77,7 @@ export class DenialAggregator {
       key = `${OVERFLOW}\n${String(denial.detail.code)}`;
       const overflow = this.windows.get(key);
       if (overflow) return Promise.all([...writes, this.count(overflow, now)]).then(() => undefined);
-      denial = { key, ctx: { ...denial.ctx, app: null, principal: null, role: null, purpose: null, view: null }, detail: { code: denial.detail.code, source: OVERFLOW } };
+      denial = { key, ctx: { requestId: denial.ctx.requestId, app: null, principal: null, role: null, purpose: null, view: null }, detail: { code: denial.detail.code, source: OVERFLOW } };
     }
     this.windows.set(key, { opened: now, first: denial, repeats: 0, from: now, to: now });
     writes.push(this.log.writeDenied(denial.ctx, denial.detail));
@@ -113,7 +113,7 @@ export class DenialAggregator {
     window.repeats = 0;
     // A record of its own (its own request id): it stands for many requests, none of which it names.
     return this.log.writeDenied(
-      { ...window.first.ctx, requestId: randomUUID() },
+      { ...window.first.ctx, requestId: randomUUID(), clientRequestId: undefined },
       { ...window.first.detail, repeated: repeats, from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     );
   }

@@ -8,6 +8,7 @@ import { ROLE_POLICY, viewFor, type RolePolicy } from '../policy/roles';
 import { PURPOSES, ROLES, isOneOf, type Purpose, type Role, type View } from '../policy/vocabulary';
 import { forbiddenRequest, unauthenticated } from '../server/errors';
 import type { ApplicationRegistry } from './applications';
+import { purposeNotAllowed, unknownPurpose } from './purposeErrors';
 import { TokenError, type TokenClaims, type TokenVerifier } from './token';
 
 export interface Caller {
@@ -48,8 +49,8 @@ export async function authorize(sources: CallerSources, claims: TokenClaims, pur
   }
   const requested = purposeHeader?.trim();
   if (!requested) return { sub: claims.sub, role: claims.role, app: app.id, purpose: null, view: null };
-  if (!isOneOf(PURPOSES, requested)) throw forbiddenRequest('X-Purpose names an unknown purpose', 'UNKNOWN_PURPOSE');
+  if (!isOneOf(PURPOSES, requested)) throw unknownPurpose(requested);
   const view = viewFor(policy, claims.role, requested);
-  if (!view) throw forbiddenRequest(`role ${claims.role} may not act for purpose ${requested}`, 'PURPOSE_NOT_ALLOWED');
+  if (!view) throw purposeNotAllowed(claims.role, requested, Object.keys(policy[claims.role] ?? {}));
   return { sub: claims.sub, role: claims.role, app: app.id, purpose: requested, view };
 }

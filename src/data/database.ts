@@ -123,7 +123,8 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
   } catch (err) {
     await db.destroy();
     // One line that names the database (never its password) and what went wrong.
-    const reason = err instanceof Error ? err.message : String(err);
+    // Read as any error-shaped value: pg's errors may come from another realm (a test runner's), where instanceof Error fails.
+    const reason = typeof (err as { message?: unknown })?.message === 'string' ? (err as Error).message : String(err);
     throw new Error(
       `cannot use the database (${describe()}): ${reason === 'timeout expired' ? `no answer within ${connectTimeoutMs / 1000} s` : reason}`,
     );

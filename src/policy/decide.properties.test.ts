@@ -31,6 +31,7 @@ import {
   roleViewArb,
   NUM_RUNS,
 } from './decide.testkit';
+import { note } from '../../test/support/note';
 
 // ---------------------------------------------------------------------------
 // Properties over the whole space
@@ -272,7 +273,7 @@ describe('decideField / excludesRow: exhaustive enumeration', () => {
       }
     }
     expect(n).toBe(60 * 16);
-    console.log(`excludesRow: ${n} cases checked exhaustively`);
+    note(`excludesRow: ${n} cases checked exhaustively`);
   });
 
   it(`decideField: every view × purpose × classification × opt-out combo × purpose subset × mask × anonymizer (${EXPECTED_FIELD_CASES} cases)`, () => {
@@ -307,6 +308,6 @@ describe('decideField / excludesRow: exhaustive enumeration', () => {
     expect(n).toBe(EXPECTED_FIELD_CASES);
     // Every action is actually reached, so the enumeration is not vacuous.
     for (const action of Object.keys(byAction)) expect(byAction[action]).toBeGreaterThan(0);
-    console.log(`decideField: ${n} cases checked exhaustively ${JSON.stringify(byAction)}`);
+    note(`decideField: ${n} cases checked exhaustively ${JSON.stringify(byAction)}`);
   });
 });

@@ -10,6 +10,7 @@ import type { PrivqlContext } from '../server/context';
 import { badUserInput, forbidden } from '../server/errors';
 import { connection, pageSize, textArg, uuidArg } from './args';
 import { parseIsoTime } from './isoTime';
+import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 
 export const MAX_LOG_PAGE = 500;
 
@@ -23,6 +24,7 @@ interface AccessLogArgs extends PageArgs {
   app?: string | null;
   role?: string | null;
   purpose?: string | null;
+  outcome?: AccessEntry['outcome'] | null;
   from?: string | null;
   to?: string | null;
 }
@@ -35,7 +37,17 @@ interface Presentation {
   forCustomer?: boolean;
 }
 
+/** A record's detail as itself, not as a string of JSON (output only). */
+const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value, sent as itself (not as a string holding JSON).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast) => valueFromASTUntyped(ast),
+});
+
 export const accessLogResolvers = {
+  JSON: JSONScalar,
   Query: {
     async accessLog(_: unknown, args: AccessLogArgs, ctx: PrivqlContext) {
       const auditor = ctx.caller.role === 'AUDITOR';
@@ -47,6 +59,7 @@ export const accessLogResolvers = {
         app: textArg(args.app, 'app'),
         role: textArg(args.role, 'role'),
         purpose: args.purpose ?? undefined,
+        outcome: args.outcome ?? undefined,
         from: time(args.from, 'from'),
         to: time(args.to, 'to'),
       };
@@ -127,7 +140,7 @@ function present(e: AccessEntry, how: Presentation) {
     outcome: e.outcome,
     subjectId: hide(e.subjectId),
     fields: e.fields,
-    detail: how.forCustomer || Object.keys(e.detail).length === 0 ? null : hideIds(JSON.stringify(e.detail), how.pseudonymKey),
+    detail: how.forCustomer || Object.keys(e.detail).length === 0 ? null : JSON.parse(hideIds(JSON.stringify(e.detail), how.pseudonymKey)),
   };
 }
 

@@ -131,7 +131,7 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
       epsilonSpent: epsilon,
     },
   };
-  const at = { requestId: ctx.requestId, app: ctx.caller.app, principal: ctx.caller.sub, role: ctx.caller.role, purpose: ctx.caller.purpose, view: ctx.caller.view?.name ?? null };
+  const at = { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: ctx.caller.app, principal: ctx.caller.sub, role: ctx.caller.role, purpose: ctx.caller.purpose, view: ctx.caller.view?.name ?? null };
   try {
     await writeAggregateRecord(trx, at, detail);
   } catch {

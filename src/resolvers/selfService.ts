@@ -22,7 +22,7 @@ export const MAX_QUEUE_PAGE = 200;
 /** Who is acting, as the access log names it. */
 export function actorOf(ctx: PrivqlContext): AccessContext {
   const { caller } = ctx;
-  return { requestId: ctx.requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
+  return { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
 }
 
 /** The calling customer's id; shield has already required role CUSTOMER for SELF_SERVICE. */

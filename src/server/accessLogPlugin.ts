@@ -13,6 +13,7 @@ import { showsValue } from '../policy/decide';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { bandWidthAt } from '../anonymity/levelSql';
 import { levelsOf } from '../anonymity/releaseMeta';
+import { idExtensions } from './requestId';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
@@ -36,15 +37,15 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           // An aggregate whose log record could not be committed (its resolver
           // writes it): the whole answer is withheld, as for any other read.
           if (result.errors?.some((e) => e.extensions?.code === 'AUDIT_UNAVAILABLE')) {
-            response.body.singleResult = { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
+            response.body.singleResult = withheld(ctx);
             response.http.status = 503;
             options.onWriteFailure?.(new Error('aggregate access record not written'));
             return;
           }
           for (const error of result.errors ?? []) recordRefusal(ctx, error);
           // Every answer names its request, so a client (or an officer) can find its record.
-          result.extensions = { ...result.extensions, requestId: ctx.requestId };
-          const at = { requestId: ctx.requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
+          result.extensions = { ...result.extensions, ...idExtensions(ctx) };
+          const at = { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
           const onlyRefused = !recorder.hasReads && recorder.exclusions.length === 0 && recorder.denied.length > 0;
           if (onlyRefused && options.denials) {
             // A refusal costs the caller nothing: repeats are counted, not written one by one.
@@ -58,7 +59,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
               options.onWriteFailure?.(err);
               // A refusal that cannot be logged is still a refusal; data is not.
               if (!recorder.hasReads) return;
-              response.body.singleResult = { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
+              response.body.singleResult = withheld(ctx);
               response.http.status = 503;
               return;
             }
@@ -88,6 +89,11 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
       };
     },
   };
+}
+
+/** The answer that replaces one whose log record could not be committed: still names its request. */
+function withheld(ctx: PrivqlContext) {
+  return { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }], extensions: idExtensions(ctx) };
 }
 
 function recordRefusal(ctx: PrivqlContext, error: GraphQLFormattedError): void {

@@ -23,7 +23,7 @@ import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { cursorCodec } from '../resolvers/cursor';
 import { accessLogPlugin } from './accessLogPlugin';
 import type { PrivqlContext } from './context';
-import { formatError } from './errors';
+import { errorFormatter } from './errors';
 import { graphiqlRouter } from './graphiql';
 import { answerClientError } from './clientError';
 import { hostCheck, requireHost } from './hostCheck';
@@ -32,6 +32,8 @@ import { knownOperationTypes } from './knownOperationTypes';
 import { rateLimitedContext, requestBounds, trustProxy } from './limits';
 import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
+import { requestIdMiddleware } from './requestId';
+import { statusRulePlugin } from './statusRule';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { VerifiedChain } from '../audit/verifiedChain';
 import { retentionPublicKeysOrNone } from '../audit/retentionKey';
@@ -99,6 +101,8 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
+  // First: every answer, even a refused host or an unknown route, names its request.
+  app.use(requestIdMiddleware);
   trustProxy(app, config.limits);
   app.use(requireHost);
   const checkHost = hostCheck({ loopback: isLoopback(config.host), allowed: config.allowedHosts });
@@ -108,7 +112,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
     schema: privqlSchema.schema,
-    formatError,
+    formatError: errorFormatter(privqlSchema.schema),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Signals are handled by the CLI (src/cli/shutdown.ts); Apollo's own
@@ -129,6 +133,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       accessLogPlugin({ accessLog, denials, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
       ...bounds.plugins,
       noStorePlugin,
+      statusRulePlugin,
     ],
   });
   await apollo.start();

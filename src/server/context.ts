@@ -12,6 +12,8 @@ import type { NoticeSource } from '../governance/notice/store';
 /** What every resolver of one request sees. */
 export interface PrivqlContext {
   requestId: string;
+  /** The client's own X-Request-Id, when well-formed (src/server/requestId.ts). */
+  clientRequestId?: string;
   caller: Caller;
   db: Knex;
   loaders: Loaders;

@@ -3,7 +3,8 @@
 // GraphQLErrors with a code; anything else is an internal error whose message
 // is replaced before it leaves the server.
 
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { enumValuesHint } from './enumHint';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -30,7 +31,7 @@ export function privqlError(code: ErrorCode, message: string, details: Record<st
 
 export const forbidden = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason });
 /** A refusal of the whole request (before execution): answered with HTTP 403. */
-export const forbiddenRequest = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason }, 403);
+export const forbiddenRequest = (message: string, reason: string, more: Record<string, unknown> = {}) => privqlError('FORBIDDEN', message, { reason, ...more }, 403);
 export const badUserInput = (message: string) => privqlError('BAD_USER_INPUT', message);
 /** `reason` says which kind of failure (missing, expired, invalid, unknown role or app), so a client knows what to fix. */
 export const unauthenticated = (message: string, reason: string) => privqlError('UNAUTHENTICATED', message, { reason });
@@ -63,4 +64,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/** formatError, and an unknown enum value of `schema` answered with the values it allows. */
+export function errorFormatter(schema: GraphQLSchema): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  const hint = enumValuesHint(schema);
+  return (formatted) => formatError(hint(formatted));
 }

@@ -1,7 +1,6 @@
 // Builds the context of each request: the caller (refused here when unknown,
 // and the refusal logged), the privacy plan for its view, fresh loaders.
 
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
@@ -22,6 +21,7 @@ import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import type { VerifiedChain } from '../audit/verifiedChain';
 import type { PrivqlContext } from './context';
 import type { NoticeSource } from '../governance/notice/store';
+import { requestIdsOf } from './requestId';
 
 export interface ContextDeps extends CallerSources {
   db: Knex;
@@ -46,11 +46,11 @@ export interface ContextRequest {
 export function contextFactory(deps: ContextDeps) {
   /** `verification`: the bearer token already verified in front of this (the rate limits), not to be checked twice. */
   return async ({ req, verification }: { req: ContextRequest; verification?: Promise<TokenClaims> }): Promise<PrivqlContext> => {
-    const requestId = randomUUID();
+    const { requestId, clientRequestId } = requestIdsOf(req);
     const purposeHeader = header(req.headers['x-purpose']);
     const address = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const refused = async (err: unknown, claims?: TokenClaims): Promise<never> => {
-      await logRefusal(deps.denials, { requestId, claims, purposeHeader, address }, err);
+      await logRefusal(deps.denials, { requestId, clientRequestId, claims, purposeHeader, address }, err);
       throw err;
     };
     const claims = await (verification ?? authenticate(deps, req.headers.authorization)).catch((err) => refused(err));
@@ -60,7 +60,7 @@ export function contextFactory(deps: ContextDeps) {
     // already sees it. Other roles' requests carry no customer's choice.
     const globalPrivacyControl = header(req.headers['sec-gpc'])?.trim() === '1';
     if (caller.role === 'CUSTOMER' && globalPrivacyControl && UUID.test(caller.sub)) {
-      await honourGlobalPrivacyControl(deps.db, { requestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: 'SELF_SERVICE', view: 'PERSONAL_DATA' }, caller.sub);
+      await honourGlobalPrivacyControl(deps.db, { requestId, clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: 'SELF_SERVICE', view: 'PERSONAL_DATA' }, caller.sub);
     }
     const recorder = new AccessRecorder();
     const pseudonymKey = deps.pseudonymKeyFor(caller.app);
@@ -69,7 +69,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice };
+    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice };
   };
 }
 
@@ -80,7 +80,7 @@ export function contextFactory(deps: ContextDeps) {
 // change it.
 async function logRefusal(
   denials: DenialAggregator,
-  at: { requestId: string; claims?: TokenClaims; purposeHeader?: string; address: string },
+  at: { requestId: string; clientRequestId?: string; claims?: TokenClaims; purposeHeader?: string; address: string },
   err: unknown,
 ): Promise<void> {
   const code = err instanceof GraphQLError ? err.extensions.code : 'INTERNAL_SERVER_ERROR';
@@ -92,6 +92,7 @@ async function logRefusal(
     role: at.claims?.role ?? null,
     purpose: isOneOf(PURPOSES, at.purposeHeader) ? at.purposeHeader : null,
     view: null,
+    clientRequestId: at.clientRequestId,
   };
   const detail = { code, ...(reason ? { reason } : {}) };
   // A verified caller is named by the record's own columns; an unverified one

@@ -66,7 +66,7 @@ const forbiddenRequest = (name: string, role: string, purpose: string | string[]
   request: gql(LIST, { role, purpose: null, headers: { 'x-purpose': purpose } }),
 });
 const purposes: HostileCase[] = [
-  { name: 'purpose: missing', status: 200, code: 'FORBIDDEN', request: gql(LIST, { purpose: null }) },
+  { name: 'purpose: missing', status: 403, code: 'FORBIDDEN', request: gql(LIST, { purpose: null }) },
   forbiddenRequest('unknown', 'AGENT', 'CURIOSITY'),
   forbiddenRequest('lower case', 'AGENT', 'customer_service'),
   forbiddenRequest('another role’s (AGENT for ANALYTICS)', 'AGENT', 'ANALYTICS'),
@@ -91,7 +91,8 @@ const purposes: HostileCase[] = [
 
 const refusedField = (name: string, role: string, query: string, variables?: unknown): HostileCase => ({
   name: `escalation: ${name}`,
-  status: 200,
+  // The only root field refused: the whole request is (the status rule).
+  status: 403,
   code: 'FORBIDDEN',
   request: gql(query, { role, variables }),
 });
@@ -112,7 +113,7 @@ const NEXT = 'query($a: String) { customers(first: 2, after: $a) { nodes { id } 
 const LOG_NEXT = 'query($a: String) { accessLog(first: 2, after: $a) { nodes { seq } } }';
 const cursor = (name: string, role: string, after: (k: Kit) => Promise<string> | string, o: { app?: string; sub?: string; query?: string } = {}): HostileCase => ({
   name: `cursor: ${name}`,
-  status: 200,
+  status: 400,
   code: 'BAD_USER_INPUT',
   request: async (k) => {
     const a = await after(k);
@@ -143,16 +144,16 @@ const INJECTIONS = ["' OR 1=1 --", "x'; DROP TABLE access_log; --", "1) OR (1=1"
 const injected: HostileCase[] = INJECTIONS.flatMap((text, i) => [
   { name: `SQL ${i} in filter.city`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { city: { contains: $v } }) { nodes { id } } }', { variables: { v: text } }) },
   { name: `SQL ${i} in filter.segment`, status: 200, code: null, empty: 'customers', request: gql('query($v: String) { customers(filter: { segment: { eq: $v } }) { nodes { id } } }', { variables: { v: text } }) },
-  { name: `SQL ${i} in customer(id)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: ID!) { customer(id: $v) { id } }', { variables: { v: text } }) },
-  { name: `SQL ${i} in customers(after)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: String) { customers(after: $v) { nodes { id } } }', { variables: { v: text } }) },
+  { name: `SQL ${i} in customer(id)`, status: 400, code: 'BAD_USER_INPUT', request: gql('query($v: ID!) { customer(id: $v) { id } }', { variables: { v: text } }) },
+  { name: `SQL ${i} in customers(after)`, status: 400, code: 'BAD_USER_INPUT', request: gql('query($v: String) { customers(after: $v) { nodes { id } } }', { variables: { v: text } }) },
   { name: `SQL ${i} in accessLog(app)`, status: 200, code: null, empty: 'accessLog', request: gql('query($v: String) { accessLog(app: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },
-  { name: `SQL ${i} in accessLog(from)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: String) { accessLog(from: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },
-  { name: `SQL ${i} in accessLog(subjectId)`, status: 200, code: 'BAD_USER_INPUT', request: gql('query($v: ID) { accessLog(subjectId: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },
+  { name: `SQL ${i} in accessLog(from)`, status: 400, code: 'BAD_USER_INPUT', request: gql('query($v: String) { accessLog(from: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },
+  { name: `SQL ${i} in accessLog(subjectId)`, status: 400, code: 'BAD_USER_INPUT', request: gql('query($v: ID) { accessLog(subjectId: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: text } }) },
 ]).map((c) => ({ ...c, name: `injection: ${c.name}` }) as HostileCase);
 
 const dates: HostileCase[] = ['0000-01-01', '275760-09-14', '2024-13-45', '2024-02-30T25:61:00Z', '1e10', ''].map((from) => ({
   name: `argument: accessLog(from: "${from}")`,
-  status: 200,
+  status: 400,
   code: 'BAD_USER_INPUT',
   request: gql('query($v: String) { accessLog(from: $v) { nodes { seq } } }', { role: 'OFFICER', variables: { v: from } }),
 }));

@@ -98,9 +98,9 @@ const validationFailures: HostileCase[] = [
 const operationChoice: HostileCase[] = [
   { name: 'operation: operationName names no operation', status: 400, code: 'OPERATION_RESOLUTION_FAILURE', request: gql('query A { __typename }', { extra: { operationName: 'B' } }) },
   { name: 'operation: two named operations and no operationName', status: 400, code: 'OPERATION_RESOLUTION_FAILURE', request: gql('query A { __typename } query B { __typename }') },
-  // Apollo answers persisted-query errors with 200 by that protocol: clients react to the code.
-  { name: 'operation: a persisted-query hash that matches nothing', status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql('', { extra: { query: undefined, extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } } }) },
-  { name: 'operation: a persisted-query hash that does not match its query', status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql(LIST, { extra: { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } } }) },
+  // Apollo answers persisted-query errors with 200; privql's status rule makes them 400 like any request refused before execution (clients react to the code).
+  { name: 'operation: a persisted-query hash that matches nothing', status: 400, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql('', { extra: { query: undefined, extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } } }) },
+  { name: 'operation: a persisted-query hash that does not match its query', status: 400, code: 'PERSISTED_QUERY_NOT_SUPPORTED', request: gql(LIST, { extra: { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } } }) },
 ];
 
 const coercion = (name: string, query: string, variables: unknown): HostileCase => ({ name: `variables: ${name}`, status: 400, code: 'BAD_USER_INPUT', request: gql(query, { variables }) });
@@ -164,12 +164,12 @@ const limits: HostileCase[] = [
 ];
 
 const unicode: HostileCase[] = [
-  { name: 'unicode: a NUL in a filter value', status: 200, code: 'BAD_USER_INPUT', request: gql(FILTER, { variables: { f: { city: { eq: 'Ber\u0000lin' } } } }) },
-  { name: 'unicode: an escaped NUL in the document', status: 200, code: 'BAD_USER_INPUT', request: gql('{ customers(first: 2, filter: { city: { eq: "Ber\\u0000lin" } }) { nodes { id } } }') },
-  { name: 'unicode: a NUL in a customer id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '00000000-0000-0000-0000-00000000000\u0000' } }) },
-  { name: 'unicode: a right-to-left override in an id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '\u202E00000000-0000-0000-0000-000000000000' } }) },
-  { name: 'unicode: full-width digits in an id', status: 200, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '００000000-0000-0000-0000-000000000000' } }) },
-  { name: 'unicode: a NUL in an access-log filter', status: 200, code: 'BAD_USER_INPUT', request: gql('{ accessLog(app: "crm\\u0000") { nodes { seq } } }', { role: 'OFFICER' }) },
+  { name: 'unicode: a NUL in a filter value', status: 400, code: 'BAD_USER_INPUT', request: gql(FILTER, { variables: { f: { city: { eq: 'Ber\u0000lin' } } } }) },
+  { name: 'unicode: an escaped NUL in the document', status: 400, code: 'BAD_USER_INPUT', request: gql('{ customers(first: 2, filter: { city: { eq: "Ber\\u0000lin" } }) { nodes { id } } }') },
+  { name: 'unicode: a NUL in a customer id', status: 400, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '00000000-0000-0000-0000-00000000000\u0000' } }) },
+  { name: 'unicode: a right-to-left override in an id', status: 400, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '\u202E00000000-0000-0000-0000-000000000000' } }) },
+  { name: 'unicode: full-width digits in an id', status: 400, code: 'BAD_USER_INPUT', request: gql(BY_ID, { variables: { id: '００000000-0000-0000-0000-000000000000' } }) },
+  { name: 'unicode: a NUL in an access-log filter', status: 400, code: 'BAD_USER_INPUT', request: gql('{ accessLog(app: "crm\\u0000") { nodes { seq } } }', { role: 'OFFICER' }) },
 ];
 
 export const PROTOCOL_CASES: HostileCase[] = [

@@ -15,6 +15,7 @@ import type { Request, RequestHandler } from 'express';
 import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationRule } from 'graphql';
 import { formatError } from '../../server/errors';
 import { rateLimited } from '../../server/limits/rateLimits';
+import { statusRulePlugin } from '../../server/statusRule';
 import type { NoticeContext } from './resolvers';
 
 /** The root fields anyone may query without a token. */
@@ -49,7 +50,7 @@ export async function publicNoticeRoute(options: PublicRouteOptions): Promise<Pu
     stopOnTerminationSignals: false,
     parseOptions: options.parseOptions,
     validationRules: options.validationRules,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), statusRulePlugin],
   });
   await server.start();
   const answer = expressMiddleware(server, { context: async () => options.context });

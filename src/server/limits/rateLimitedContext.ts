@@ -9,7 +9,6 @@
 //   look the caller up and log the refusal. A valid token from the same
 //   address (an office behind one NAT) still gets through.
 
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticate, type CallerSources } from '../../auth/caller';
@@ -17,6 +16,7 @@ import type { TokenClaims } from '../../auth/token';
 import type { AccessLog } from '../../audit/accessLogWriter';
 import { addressSource } from '../../audit/denialAggregator';
 import type { PrivqlContext } from '../context';
+import { requestIdsOf, type RequestIds } from '../requestId';
 import { rateLimited, type RateLimitReason, type RateLimits } from './rateLimits';
 
 export interface RateLimitedContextDeps {
@@ -38,7 +38,7 @@ export function rateLimitedContext<A extends { req: Request }>(
     if (claims) {
       const refused = await deps.rateLimits.takePrincipal(claims.app, claims.sub);
       if (refused) {
-        if (refused.firstInWindow) await logRateLimited(deps.accessLog, claims, 'PRINCIPAL_RATE_LIMIT');
+        if (refused.firstInWindow) await logRateLimited(deps.accessLog, requestIdsOf(args.req), claims, 'PRINCIPAL_RATE_LIMIT');
         throw rateLimited('PRINCIPAL_RATE_LIMIT', refused.retryAfterS);
       }
     } else {
@@ -50,17 +50,17 @@ export function rateLimitedContext<A extends { req: Request }>(
     } catch (err) {
       // The refusal itself was logged by the context factory; the log says once when the address is cut off.
       if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED' && (await deps.rateLimits.noteUnauthenticated(source))) {
-        await logRateLimited(deps.accessLog, undefined, 'UNAUTHENTICATED_RATE_LIMIT', source);
+        await logRateLimited(deps.accessLog, requestIdsOf(args.req), undefined, 'UNAUTHENTICATED_RATE_LIMIT', source);
       }
       throw err;
     }
   };
 }
 
-async function logRateLimited(log: AccessLog, claims: TokenClaims | undefined, reason: RateLimitReason, source?: string): Promise<void> {
+async function logRateLimited(log: AccessLog, ids: RequestIds, claims: TokenClaims | undefined, reason: RateLimitReason, source?: string): Promise<void> {
   await log
     .writeDenied(
-      { requestId: randomUUID(), app: claims?.app ?? null, principal: claims?.sub ?? null, role: claims?.role ?? null, purpose: null, view: null },
+      { ...ids, app: claims?.app ?? null, principal: claims?.sub ?? null, role: claims?.role ?? null, purpose: null, view: null },
       { code: 'RATE_LIMITED', reason, ...(source ? { source } : {}) },
     )
     .catch(() => undefined);
