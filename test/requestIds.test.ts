@@ -31,7 +31,7 @@ async function as(role: string | null, query: string, purpose?: string | null, m
 describe('every response names its request, in the body and the header', () => {
   test.each([
     ['first: 0', 'AGENT', '{ customers(first: 0) { nodes { id } } }', undefined, 200],
-    ['an unmatched filter', 'AGENT', '{ customers(first: 5, filter: { city: "nowhere" }) { nodes { id } } }', undefined, 200],
+    ['an unmatched filter', 'AGENT', '{ customers(first: 5, filter: { city: { eq: "nowhere" } }) { nodes { id } } }', undefined, 200],
     ['an unknown customer(id)', 'AGENT', '{ customer(id: "00000000-0000-0000-0000-000000000000") { id } }', undefined, 200],
     ['me null', 'CUSTOMER', '{ me { id } }', undefined, 200],
     ['accessLog', 'OFFICER', '{ accessLog(first: 1) { nodes { seq } } }', undefined, 200],

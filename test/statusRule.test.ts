@@ -18,7 +18,7 @@ describe('refused as a whole: 4xx, data null', () => {
     ['no X-Purpose', LIST, { role: 'AGENT', purpose: null }, 403, 'PURPOSE_REQUIRED'],
     ['a CUSTOMER calling customers', LIST, { role: 'CUSTOMER' }, 403, 'OWN_RECORD_ONLY'],
     ['an AGENT calling accessLog', '{ accessLog(first: 1) { nodes { seq } } }', { role: 'AGENT' }, 403, 'ACCESS_LOG_NOT_ALLOWED'],
-    ['a filter on a field the caller does not see in clear', '{ customers(first: 1, filter: { city: "Austin" }) { nodes { id } } }', { role: 'DECISION_ENGINE' }, 403, 'FILTER_NOT_ALLOWED'],
+    ['a filter on a field the caller does not see in clear', '{ customers(first: 1, filter: { city: { eq: "Austin" } }) { nodes { id } } }', { role: 'DECISION_ENGINE' }, 403, 'FILTER_NOT_ALLOWED'],
     ['a purpose the role may not use', LIST, { role: 'AGENT', purpose: 'DIRECT_MARKETING' }, 403, 'PURPOSE_NOT_ALLOWED'],
     ['an unknown purpose', LIST, { role: 'AGENT', purpose: 'CUSTOMER_SERVIC' }, 403, 'UNKNOWN_PURPOSE'],
     ['an application registered for another role', LIST, { role: 'AGENT', app: 'bi-workbench' }, 403, 'ROLE_NOT_REGISTERED_FOR_APP'],
