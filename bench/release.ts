@@ -4,8 +4,7 @@
 
 import type { Knex } from 'knex';
 import { refreshRelease } from '../src/anonymity/refresh';
-import { dropSchema, migrate, openDatabase } from '../src/data/database';
-import { seedDatabase } from '../seeds/seed';
+import { withSeededDatabase } from './support/seededDatabase';
 
 export async function benchRefresh(db: Knex, customers: number): Promise<void> {
   const r = await refreshRelease(db);
@@ -18,19 +17,10 @@ export async function benchRefresh(db: Knex, customers: number): Promise<void> {
 
 async function main(): Promise<void> {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
-  const url = process.env.DATABASE_URL || undefined;
-  const schema = url ? `privql_bench_release_${process.pid}` : undefined;
-  const db = await openDatabase({ url, schema, poolMax: 2 });
-  try {
-    await migrate(db);
-    const started = Date.now();
-    await seedDatabase(db.knex, { customers });
-    console.log(`${db.describe()}: seeded ${customers} customers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await withSeededDatabase({ name: 'bench_release', url: process.env.DATABASE_URL || undefined, customers, poolMax: 2 }, async (db, seededInS) => {
+    console.log(`${db.describe()}: seeded ${customers} customers in ${seededInS} s`);
     await benchRefresh(db.knex, customers);
-  } finally {
-    if (schema) await dropSchema(db, schema);
-    await db.close();
-  }
+  });
 }
 
 if (require.main === module) {

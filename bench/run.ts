@@ -17,7 +17,6 @@ import type { Knex } from 'knex';
 import { readCatalog } from '../directives/catalog';
 import { ANONYMITY_POLICY } from '../src/policy/anonymity';
 import { loadConfig } from '../src/config';
-import { dropSchema, migrate, openDatabase } from '../src/data/database';
 import { mintToken } from '../src/auth/token';
 import { demoAppFor } from '../src/auth/demoApps';
 import { accessLogResolvers } from '../src/resolvers/accessLog';
@@ -25,7 +24,7 @@ import { customerResolvers } from '../src/resolvers/customers';
 import { startPrivqlServer } from '../src/server/app';
 import { loadSchemaFiles } from '../src/server/schema';
 import { applyPermissions } from '../src/shield/permissions';
-import { seedDatabase } from '../seeds/seed';
+import { withSeededDatabase } from './support/seededDatabase';
 import { benchStats, printStats } from './stats';
 import { benchRefresh } from './release';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
@@ -105,46 +104,41 @@ async function main(): Promise<void> {
     PRIVQL_RATE_LIMIT_PRINCIPAL: process.env.PRIVQL_RATE_LIMIT_PRINCIPAL ?? '100000000',
   };
   const config = loadConfig(env);
-  const schema = config.databaseUrl ? `privql_bench_${process.pid}` : undefined;
-  const db = await openDatabase({ url: config.databaseUrl, schema, poolMax: 10 });
-  await migrate(db);
-  const seeded = Date.now();
-  await seedDatabase(db.knex, { customers: CUSTOMERS });
-  console.log(`privql bench: ${db.describe()}, ${CUSTOMERS} customers (seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s)`);
-  await benchRefresh(db.knex, CUSTOMERS);
-  console.log(`latency: ${REQUESTS} sequential requests per build and role; throughput: ${CONNECTIONS} connections for ${SECONDS} s\n`);
+  await withSeededDatabase({ name: 'bench', url: config.databaseUrl, customers: CUSTOMERS, poolMax: 10 }, async (db, seededInS) => {
+    console.log(`privql bench: ${db.describe()}, ${CUSTOMERS} customers (seeded in ${seededInS} s)`);
+    await benchRefresh(db.knex, CUSTOMERS);
+    console.log(`latency: ${REQUESTS} sequential requests per build and role; throughput: ${CONNECTIONS} connections for ${SECONDS} s\n`);
 
-  const base = makeExecutableSchema({ typeDefs: loadSchemaFiles(), resolvers: [customerResolvers, accessLogResolvers] });
-  const servers = {
-    on: await startPrivqlServer({ config, db, port: 0 }),
-    off: await startPrivqlServer({ config, db, port: 0, schema: { schema: applyPermissions(base), catalog: readCatalog(base, ANONYMITY_POLICY.bandWidths) } }),
-    noLog: await startPrivqlServer({ config, db, port: 0, accessLog: { writeRequest: async () => undefined, writeDenied: async () => undefined } }),
-  };
-  const urls = { on: servers.on.url, off: servers.off.url, noLog: servers.noLog.url };
+    const base = makeExecutableSchema({ typeDefs: loadSchemaFiles(), resolvers: [customerResolvers, accessLogResolvers] });
+    const servers = {
+      on: await startPrivqlServer({ config, db, port: 0 }),
+      off: await startPrivqlServer({ config, db, port: 0, schema: { schema: applyPermissions(base), catalog: readCatalog(base, ANONYMITY_POLICY.bandWidths) } }),
+      noLog: await startPrivqlServer({ config, db, port: 0, accessLog: { writeRequest: async () => undefined, writeDenied: async () => undefined } }),
+    };
+    const urls = { on: servers.on.url, off: servers.off.url, noLog: servers.noLog.url };
 
-  console.log('role             | privacy on p50  p99  req/s | privacy off p50  p99  req/s | on/off p50 | log off p50 | log cost p50');
-  const summary: number[][] = [];
-  for (const role of ROLES) {
-    const c = { token: await mintToken({ secret: config.jwtSecret, role, app: demoAppFor(role), sub: `bench-${role}` }), purpose: purposesOf(ROLE_POLICY, role as Role)[0] };
-    const t = await latencies(urls, c);
-    const [on, off, noLog] = [pct(t.on, 0.5), pct(t.off, 0.5), pct(t.noLog, 0.5)];
-    const [rpsOn, rpsOff] = [await throughput(urls.on, c), await throughput(urls.off, c)];
-    summary.push([on / off, on / noLog - 1]);
-    console.log(
-      `${role.padEnd(16)} | ${ms(on)} ${ms(pct(t.on, 0.99))} ${rpsOn.toFixed(0).padStart(5)} |  ${ms(off)} ${ms(pct(t.off, 0.99))} ${rpsOff.toFixed(0).padStart(5)} | ${`${(on / off).toFixed(2)}x`.padStart(10)} | ${ms(noLog).padStart(11)} | ${`+${((on / noLog - 1) * 100).toFixed(0)}%`.padStart(12)}`,
-    );
-  }
-  const worst = (i: number) => Math.max(...summary.map((s) => s[i]));
-  console.log(`\nworst on/off ratio ${worst(0).toFixed(2)}x (target 1.30x); worst log cost +${(worst(1) * 100).toFixed(0)}% (target +15%)`);
-  const agent = { token: await mintToken({ secret: config.jwtSecret, role: 'AGENT', app: 'crm-console', sub: 'bench' }), purpose: 'CUSTOMER_SERVICE' };
-  console.log(`SQL statements per request (AGENT): privacy on ${await statementsPerRequest(db.knex, urls.on, agent)}; log off ${await statementsPerRequest(db.knex, urls.noLog, agent)}`);
+    console.log('role             | privacy on p50  p99  req/s | privacy off p50  p99  req/s | on/off p50 | log off p50 | log cost p50');
+    const summary: number[][] = [];
+    for (const role of ROLES) {
+      const c = { token: await mintToken({ secret: config.jwtSecret, role, app: demoAppFor(role), sub: `bench-${role}` }), purpose: purposesOf(ROLE_POLICY, role as Role)[0] };
+      const t = await latencies(urls, c);
+      const [on, off, noLog] = [pct(t.on, 0.5), pct(t.off, 0.5), pct(t.noLog, 0.5)];
+      const [rpsOn, rpsOff] = [await throughput(urls.on, c), await throughput(urls.off, c)];
+      summary.push([on / off, on / noLog - 1]);
+      console.log(
+        `${role.padEnd(16)} | ${ms(on)} ${ms(pct(t.on, 0.99))} ${rpsOn.toFixed(0).padStart(5)} |  ${ms(off)} ${ms(pct(t.off, 0.99))} ${rpsOff.toFixed(0).padStart(5)} | ${`${(on / off).toFixed(2)}x`.padStart(10)} | ${ms(noLog).padStart(11)} | ${`+${((on / noLog - 1) * 100).toFixed(0)}%`.padStart(12)}`,
+      );
+    }
+    const worst = (i: number) => Math.max(...summary.map((s) => s[i]));
+    console.log(`\nworst on/off ratio ${worst(0).toFixed(2)}x (target 1.30x); worst log cost +${(worst(1) * 100).toFixed(0)}% (target +15%)`);
+    const agent = { token: await mintToken({ secret: config.jwtSecret, role: 'AGENT', app: 'crm-console', sub: 'bench' }), purpose: 'CUSTOMER_SERVICE' };
+    console.log(`SQL statements per request (AGENT): privacy on ${await statementsPerRequest(db.knex, urls.on, agent)}; log off ${await statementsPerRequest(db.knex, urls.noLog, agent)}`);
 
-  console.log('');
-  printStats(await benchStats(db.knex, urls.on, config.jwtSecret, Math.min(REQUESTS, 60)), CUSTOMERS);
+    console.log('');
+    printStats(await benchStats(db.knex, urls.on, config.jwtSecret, Math.min(REQUESTS, 60)), CUSTOMERS);
 
-  for (const s of Object.values(servers)) await s.stop();
-  if (schema) await dropSchema(db, schema);
-  await db.close();
+    for (const s of Object.values(servers)) await s.stop();
+  });
 }
 
 main().catch((err) => {

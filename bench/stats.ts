@@ -8,10 +8,9 @@
 
 import type { Knex } from 'knex';
 import { loadConfig } from '../src/config';
-import { dropSchema, migrate, openDatabase } from '../src/data/database';
 import { mintToken } from '../src/auth/token';
 import { startPrivqlServer } from '../src/server/app';
-import { seedDatabase } from '../seeds/seed';
+import { withSeededDatabase } from './support/seededDatabase';
 
 const QUERY = '{ customerStats(groupBy: [CITY, AGE_BAND], measures: [COUNT, AVG_INCOME]) { k suppressedGroups groups { values { value } count avgIncome } } }';
 const BARE_SQL = `SELECT c.city, (date_part('year', age(current_date, c.birth_date))::int / 10) * 10 AS age_band, count(*)::int AS count, avg(c.estimated_income)::float8 AS avg_income
@@ -63,17 +62,12 @@ async function main(): Promise<void> {
     // 100k customers: seeding and the first answers are slow on PGlite.
     PRIVQL_REQUEST_TIMEOUT_MS: process.env.PRIVQL_REQUEST_TIMEOUT_MS ?? '60000',
   });
-  const schema = config.databaseUrl ? `privql_bench_stats_${process.pid}` : undefined;
-  const db = await openDatabase({ url: config.databaseUrl, schema, poolMax: 10 });
-  await migrate(db);
-  const seeded = Date.now();
-  await seedDatabase(db.knex, { customers });
-  console.log(`privql bench:stats: ${db.describe()}, ${customers} customers (seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s), ${requests} requests each`);
-  const server = await startPrivqlServer({ config, db, port: 0 });
-  printStats(await benchStats(db.knex, server.url, config.jwtSecret, requests), customers);
-  await server.stop();
-  if (schema) await dropSchema(db, schema);
-  await db.close();
+  await withSeededDatabase({ name: 'bench_stats', url: config.databaseUrl, customers, poolMax: 10 }, async (db, seededInS) => {
+    console.log(`privql bench:stats: ${db.describe()}, ${customers} customers (seeded in ${seededInS} s), ${requests} requests each`);
+    const server = await startPrivqlServer({ config, db, port: 0 });
+    printStats(await benchStats(db.knex, server.url, config.jwtSecret, requests), customers);
+    await server.stop();
+  });
 }
 
 if (require.main === module) {

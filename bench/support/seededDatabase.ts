@@ -1,0 +1,29 @@
+// The database a benchmark runs on: migrated and seeded with `customers`
+// demo customers — on a PostgreSQL server in a schema of its own, dropped
+// when the run ends (failed or not), or in an embedded in-memory PGlite.
+
+import { dropSchema, migrate, openDatabase, type Database } from '../../src/data/database';
+import { seedDatabase } from '../../seeds/seed';
+
+export interface BenchDatabaseOptions {
+  /** Names the schema on a server (`privql_<name>_<pid>`). */
+  name: string;
+  url?: string;
+  customers: number;
+  poolMax: number;
+}
+
+/** Runs `bench` on a freshly seeded database; `seededInS` is how long seeding took, for the report. */
+export async function withSeededDatabase<T>(options: BenchDatabaseOptions, bench: (db: Database, seededInS: string) => Promise<T>): Promise<T> {
+  const schema = options.url ? `privql_${options.name}_${process.pid}` : undefined;
+  const db = await openDatabase({ url: options.url, schema, poolMax: options.poolMax });
+  try {
+    await migrate(db);
+    const started = Date.now();
+    await seedDatabase(db.knex, { customers: options.customers });
+    return await bench(db, ((Date.now() - started) / 1000).toFixed(1));
+  } finally {
+    if (schema) await dropSchema(db, schema);
+    await db.close();
+  }
+}
