@@ -33,7 +33,7 @@ function guardResolver(coordinate: string, resolve: GraphQLFieldResolver<unknown
     // layer (no subject tag) or a request without a privacy context is a bug,
     // and a bug must not turn into a leak.
     if (!privacy || !subject) throw new UnguardedAccessError(`unguarded read of ${coordinate}`);
-    const decision = privacy.decide(coordinate, subject);
+    const decision = privacy.decide(coordinate, subject, info.path);
     if (decision.action === 'OMITTED') return null;
     const value = resolve(source, args, context, info);
     if (value instanceof Promise) return value.then((v) => privacy.transform(coordinate, decision, v, subject));

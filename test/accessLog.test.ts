@@ -94,7 +94,8 @@ describe('every value a client received is covered by a committed record', () =>
     }
     // What the client is told, in words a UI can show.
     expect(res.body.extensions!.privacy.withheld).toEqual([
-      { field: 'Customer.phone', action: 'MASKED', strategy: 'LAST4', reason: 'PURPOSE_NOT_ALLOWED', customers: 10, message: 'not collected for DIRECT_MARKETING: masked or left out' },
+      { field: 'Customer.phone', action: 'MASKED', strategy: 'LAST4', reason: 'PURPOSE_NOT_ALLOWED', customers: 10, message: 'not collected for DIRECT_MARKETING: masked or left out',
+        shownAs: 'the last 4 characters; the others replaced by *', appliesTo: 'EVERY_VALUE' },
     ]);
   });
 });

@@ -186,6 +186,14 @@ export function describeLevels(policy: AnonymityPolicy, levels: LevelVector): Re
   return Object.fromEntries(policy.quasiIdentifiers.map((qi, i) => [qi.name, describeLevel(qi, qi.levels[levels[i]!]!, policy)]));
 }
 
+/** The level of the quasi-identifier a field belongs to, in words ("postalCode: first 3 characters"), or undefined. */
+export function levelOfField(policy: AnonymityPolicy, levels: LevelVector, coordinate: string): string | undefined {
+  const i = policy.quasiIdentifiers.findIndex((qi) => qi.fields.includes(coordinate));
+  if (i < 0) return undefined;
+  const qi = policy.quasiIdentifiers[i]!;
+  return `${qi.name}: ${describeLevel(qi, qi.levels[levels[i]!]!, policy)}`;
+}
+
 /** The band width a BAND-generalized field has at these levels, or undefined (not banded, or suppressed). */
 export function bandWidthAt(policy: AnonymityPolicy, levels: LevelVector, coordinate: string): number | undefined {
   if (coordinate === 'Order.amount') {

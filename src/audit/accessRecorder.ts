@@ -7,12 +7,20 @@
 // field's decision varies by customer in only one way, see plan/fieldPlan).
 // The per-customer view the log stores is assembled once, at the end.
 
+import type { Path } from 'graphql/jsutils/Path';
 import type { Action, Decision } from '../policy/vocabulary';
 import type { ExclusionScope } from '../data/exclusionQuery';
 
 /** One field's uses in a request: the customers it was decided for, per decision. */
 export class FieldUse {
   readonly subjects: [string[], string[]] = [[], []];
+  /**
+   * Where in the response each decision was applied, kept only for a field
+   * decided differently per customer (a uniform decision applies to every
+   * value of the field, and recording its paths would cost a push per row
+   * for nothing a client could not work out).
+   */
+  readonly paths: [Path[], Path[]] = [[], []];
 
   constructor(
     readonly coordinate: string,
@@ -24,6 +32,10 @@ export class FieldUse {
     const list = this.subjects[which];
     // Rows' fields (and one customer's orders) come in runs: skip the repeat.
     if (list[list.length - 1] !== subjectId) list.push(subjectId);
+  }
+
+  notePath(which: 0 | 1, path: Path): void {
+    this.paths[which].push(path);
   }
 }
 

@@ -7,15 +7,24 @@ import fc from 'fast-check';
 import { FieldUse } from '../audit/accessRecorder';
 import { fieldArb, purposeArb, viewArb, NUM_RUNS } from '../policy/decide.testkit';
 import { planField } from './fieldPlan';
-import { explainWithheld } from './explain';
+import { describeStrategy, explainWithheld } from './explain';
 
 const subjects = (n: number) => Array.from({ length: n }, (_, i) => `customer-${i}`);
 
-/** A field's use in a request where the first `consenting` of `customers` consented. */
+/** A field's use in a request where `consenting` consented, noted as the field guard notes it (row i at customers.nodes.i). */
 function useOf(plan: ReturnType<typeof planField>, customers: string[], consenting: Set<string>): FieldUse {
   const use = new FieldUse(plan.policy.coordinate, [plan.consented, plan.optedOut]);
-  for (const id of customers) use.note(plan.uniform || consenting.has(id) ? 0 : 1, id);
+  customers.forEach((id, i) => {
+    const which = plan.uniform || consenting.has(id) ? 0 : 1;
+    use.note(which, id);
+    if (!plan.uniform) use.notePath(which, rowPath(i, plan.policy.coordinate.split('.')[1]!));
+  });
   return use;
+}
+
+function rowPath(index: number, field: string) {
+  const nodes = { prev: { prev: undefined, key: 'customers', typename: 'Query' }, key: 'nodes', typename: 'CustomerConnection' };
+  return { prev: { prev: nodes, key: index, typename: undefined }, key: field, typename: 'Customer' };
 }
 
 test('without sight of consent, the explanation does not depend on who consented', () => {
@@ -41,6 +50,33 @@ test('a caller who sees consent is told the per-customer reason and count', () =
     ['SENSITIVE_DATA_USE_OPTED_OUT', 2],
     ['SENSITIVE_PURPOSE_NOT_ALLOWED', 1],
   ]);
+  // ...and which rows each reason is for.
+  expect(told.map((w) => [w.appliesTo, w.paths])).toEqual([
+    ['LISTED_PATHS', [['customers', 'nodes', 1, 'religion'], ['customers', 'nodes', 2, 'religion']]],
+    ['LISTED_PATHS', [['customers', 'nodes', 0, 'religion']]],
+  ]);
+});
+
+test('a decision that does not vary covers every value and lists no paths', () => {
+  fc.assert(
+    fc.property(fieldArb, viewArb, purposeArb, fc.boolean(), (field, view, purpose, seesConsent) => {
+      const plan = planField(field, { view, purpose });
+      fc.pre(plan.uniform);
+      for (const entry of explainWithheld([useOf(plan, subjects(3), new Set(['customer-1']))], { purpose, seesConsent })) {
+        expect(entry.appliesTo).toBe('EVERY_VALUE');
+        expect(entry.paths).toBeUndefined();
+      }
+    }),
+    { numRuns: NUM_RUNS },
+  );
+});
+
+test('what a masked or anonymized value stands for: every strategy but KEEP is described, an omission is not', () => {
+  const decision = (action: 'MASKED' | 'ANONYMIZED' | 'OMITTED', strategy: string | null) => ({ action, strategy, reason: 'PURPOSE_NOT_ALLOWED' }) as const;
+  for (const mask of ['LAST4', 'EMAIL', 'INITIALS', 'REDACT', 'PREFIX', 'YEAR', 'BAND'] as const) expect(describeStrategy(decision('MASKED', mask) as never)).toEqual(expect.any(String));
+  for (const anonymizer of ['PSEUDONYM', 'BAND', 'YEAR', 'PREFIX'] as const) expect(describeStrategy(decision('ANONYMIZED', anonymizer) as never)).toEqual(expect.any(String));
+  expect(describeStrategy(decision('OMITTED', null) as never)).toBeUndefined();
+  expect(describeStrategy(decision('MASKED', 'BAND') as never, 25000)).toBe('the lower bound of a band 25000 wide: a value v stands for at least v and less than v + 25000');
 });
 
 test('a consent-dependent field shown in clear to consenting customers is one caller-level entry for the others', () => {

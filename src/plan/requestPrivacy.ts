@@ -2,6 +2,7 @@
 // plans (computed on first use, then reused for every row), the value
 // transforms, and the recorder that feeds the access log.
 
+import type { Path } from 'graphql/jsutils/Path';
 import type { Catalog } from '../../directives/catalog';
 import { AccessRecorder, type FieldUse } from '../audit/accessRecorder';
 import { anonymizeValue, maskValue } from '../masking';
@@ -70,11 +71,16 @@ export class RequestPrivacy {
     return false;
   }
 
-  /** Decides one field of one customer and records the access. */
-  decide(coordinate: string, subject: Subject): Decision {
+  /**
+   * Decides one field of one customer and records the access; `path` (where
+   * the value goes in the response) is kept when the decision varies by
+   * customer, so extensions.privacy can say which values it applies to.
+   */
+  decide(coordinate: string, subject: Subject, path?: Path): Decision {
     const { plan, use } = this.entry(coordinate);
     const which = plan.uniform || !subject.sensitiveDataUseOptedOut ? 0 : 1;
     use.note(which, subject.id);
+    if (!plan.uniform && path) use.notePath(which, path);
     return which === 0 ? plan.consented : plan.optedOut;
   }
 

@@ -11,7 +11,7 @@ import type { PrivqlContext } from './context';
 import { explainWithheld } from '../plan/explain';
 import { showsValue } from '../policy/decide';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
-import { bandWidthAt } from '../anonymity/levelSql';
+import { bandWidthAt, levelOfField } from '../anonymity/levelSql';
 import { levelsOf } from '../anonymity/releaseMeta';
 import { idExtensions } from './requestId';
 
@@ -78,7 +78,12 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
               view: view.name,
               purpose,
               ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: explainWithheld(recorder.fieldUses, { purpose, seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented), bandWidthOf }),
+              withheld: explainWithheld(recorder.fieldUses, {
+                purpose,
+                seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented),
+                bandWidthOf,
+                ...(releaseLevels ? { releasedLevelOf: (coordinate: string) => levelOfField(ANONYMITY_POLICY, releaseLevels, coordinate) } : {}),
+              }),
               // How the release was cut: totals and levels, nothing per customer.
               ...(release
                 ? { release: { k: release.k, achievedK: release.achievedK, refreshedAt: release.refreshedAt, released: release.released, suppressed: release.suppressed, levels: release.levels } }
