@@ -11,11 +11,18 @@ import type { Knex } from 'knex';
 import { detailOf, type AccessContext } from './accessContext';
 import { privqlError } from '../server/errors';
 
+/** What a change record can say was done to a field (FieldAccess.action in GraphQL, with the read actions). */
+export const CHANGE_ACTIONS = [
+  'PROPOSED', 'UPDATED', 'REVIEW_REQUESTED', 'REJECTED', 'NOT_APPLIED_STALE', 'NOT_APPLIED_EXPIRED',
+  'OPTED_OUT', 'OPTED_IN', 'ERASURE_REQUESTED', 'ERASED',
+] as const;
+export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
+
 export interface ChangeRecord {
   /** The customer changed; null for a change that concerns no one customer (a privacy notice published). */
   subjectId: string | null;
   /** Schema coordinate to what was done to it, e.g. `Customer.email` → `UPDATED`. */
-  fields: Record<string, string>;
+  fields: Record<string, ChangeAction>;
   /** What was done (operation) and to which request: ids and names, no values. */
   detail: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AccessContext } from '../audit/accessContext';
-import { writeChangeRecord } from '../audit/changeRecord';
+import { writeChangeRecord, type ChangeAction } from '../audit/changeRecord';
 import { privqlError } from '../server/errors';
 import { EDITABLE_FIELDS, checkProposal, diff, fieldNamed, needsReview, recheck, type Problem, type ProposedChange } from './profileFields';
 import { activeCustomer, lockCustomer, noCustomerRecord } from './customerRecord';
@@ -137,7 +137,7 @@ async function apply(trx: Knex, customerId: string, request: ChangeRequestRow, b
   );
 }
 
-const STATUS_ACTION: Record<string, string> = {
+const STATUS_ACTION: Record<string, ChangeAction> = {
   APPLIED: 'UPDATED',
   PENDING_REVIEW: 'REVIEW_REQUESTED',
   REJECTED: 'REJECTED',
@@ -156,7 +156,7 @@ async function settle(trx: Knex, actor: AccessContext, request: ChangeRequestRow
   return row;
 }
 
-function actions(changes: readonly ProposedChange[], action: string): Record<string, string> {
+function actions(changes: readonly ProposedChange[], action: ChangeAction): Record<string, ChangeAction> {
   return Object.fromEntries(changes.map((c) => [coordinateOf(c.field), action]));
 }
 

@@ -99,7 +99,7 @@ export async function processErasure(db: Knex, actor: AccessContext, id: string)
       });
     await trx('profile_change_history').where({ customer_id: customerId }).update({ before: null, after: null });
     const [row] = await trx('erasure_requests').where({ id }).update({ status: 'COMPLETED', processed_at: trx.fn.now(), processed_by: actor.principal }).returning('*');
-    const fields = Object.fromEntries([...Object.keys(ERASED_COLUMNS), 'orders', 'optOuts'].map((f) => [`Customer.${f}`, 'ERASED']));
+    const fields = Object.fromEntries([...Object.keys(ERASED_COLUMNS), 'orders', 'optOuts'].map((f) => [`Customer.${f}`, 'ERASED' as const]));
     await writeChangeRecord(trx, actor, {
       subjectId: customerId,
       fields,
