@@ -9,7 +9,7 @@ import { buildPrivqlSchema } from '../src/server/schema';
 import { refreshRelease } from '../src/anonymity/refresh';
 import { readReleaseMeta } from '../src/anonymity/releaseMeta';
 import { startHarness, type Harness } from './support/harness';
-import { describeOnServer } from './support/onServer';
+import { describeOnServer, onServer } from './support/onServer';
 import { note } from './support/note';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,6 +77,20 @@ describe('at 1,000 customers', () => {
     const after = await h.db.knex.raw(`SELECT md5(string_agg(class_key, ',' ORDER BY class_key)) AS d FROM anonymous_release`);
     expect(after.rows[0].d).toBe(before.rows[0].d);
     note(`1k refresh: ${a.ms} ms, ${a.candidatesEvaluated} candidates`);
+  });
+
+  // Two servers starting together on a fresh database both find no release.
+  // The second must wait for the first and then see its release, not cut
+  // and insert it again (it failed on the primary key, and did not start).
+  (onServer ? test : test.skip)('two processes refreshing an empty, stale release at once: one cuts it, the other finds it current (server only: PGlite has one connection)', async () => {
+    for (let round = 0; round < 3; round++) {
+      await h.db.knex.raw('DELETE FROM anonymous_release');
+      await h.db.knex.raw('UPDATE anonymous_release_meta SET stale = true WHERE id = 1');
+      const results = await Promise.all([0, 1].map(() => refreshRelease(h.db.knex, { onlyIfStale: true })));
+      expect(results.map((r) => r.refreshed).sort()).toEqual([false, true]);
+      expect(results[0].summary).toEqual(results[1].summary);
+      expect((await readReleaseMeta(h.db.knex)).needsRefresh).toBe(false);
+    }
   });
 
   test('at the finest levels order lists are released canonical (year, amount band, category, channel) and still k-anonymous', async () => {

@@ -3,7 +3,7 @@
 // whose class reaches k, and the meta row. Readers keep seeing the previous
 // release until the commit.
 //
-// Concurrency: an advisory lock (per schema) keeps two processes from
+// Concurrency: a lock on the meta table (per schema) keeps two processes from
 // refreshing at once. The transaction is REPEATABLE READ so every statement
 // reads one snapshot, and the meta row is updated last: a customer change
 // that commits after the snapshot has already marked the meta row stale, so
@@ -54,7 +54,15 @@ async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfS
   await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   // Each candidate is a hash aggregate over every customer: in memory, not spilled to disk.
   await trx.raw(`SET LOCAL work_mem = '64MB'`);
-  await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('privql.anonymous_release:' || current_schema()))`);
+  // One refresh at a time, per schema, across processes. A table lock, not an
+  // advisory one: LOCK takes no snapshot, so this transaction's snapshot is
+  // taken after the wait, and sees the release the other process committed
+  // (with SELECT pg_advisory_xact_lock the snapshot predated the wait: the
+  // second of two servers starting together found the release still stale,
+  // inserted it again and failed on its primary key). SHARE UPDATE EXCLUSIVE
+  // conflicts with itself only: readers, and changes marking the release
+  // stale, are not held up.
+  await trx.raw('LOCK TABLE anonymous_release_meta IN SHARE UPDATE EXCLUSIVE MODE');
   if (onlyIfStale) {
     const meta = await readReleaseMeta(trx);
     if (!meta.needsRefresh) return { summary: summaryOf(meta), refreshed: false, levels: null, candidatesEvaluated: 0 };
