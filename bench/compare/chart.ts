@@ -1,6 +1,6 @@
 // The SVG chart: for the list query and customer(id), one bar per server
-// for req/s at 10 connections, p50 at 10 connections and p50 at 1
-// connection, each bar labelled with its figure and coloured by kind
+// for req/s at 10 connections, p50 at 10 connections, p50 at 1 connection
+// and the server process's CPU per request, each bar labelled with its figure and coloured by kind
 // (privql, privql without privacy, PostGraphile, floors). Drawn by vega-lite + vega in Node, no browser: vega-lite compiles
 // the spec, vega renders it headless to an SVG string (text widths are
 // estimated without a canvas, which is fine for labels).
@@ -26,6 +26,7 @@ const METRICS = [
   { key: 'reqPerSec', title: 'req/s, 10 connections (longer is better)', value: (r: Row) => Math.round(r.reqPerSec) },
   { key: 'p50', title: 'p50 ms, 10 connections (shorter is better)', value: (r: Row) => r.p50 },
   { key: 'p50At1', title: 'p50 ms, 1 connection (shorter is better)', value: (r: Row) => Number(r.p50At1.toFixed(1)) },
+  { key: 'cpu', title: 'server CPU ms per request (shorter is better)', value: (r: Row) => Number(r.cpuMsPerRequest.toFixed(2)) },
 ];
 
 /** One query's bars for one figure, each bar labelled with its value. */
@@ -35,7 +36,7 @@ function panel(query: string, metric: (typeof METRICS)[number]) {
   return {
     title: { text: metric.title, fontSize: 12, anchor: 'start' },
     transform: [{ filter: { field: 'query', equal: query } }],
-    width: 230,
+    width: 170,
     layer: [
       { mark: 'bar', encoding: { y, x, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: Object.values(KIND_NAMES), range: ['#d95f02', '#fdae61', '#1b9e77', '#7570b3'] } } } },
       { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y, x, text: { field: metric.key, type: 'quantitative', format: ',.1~f' } } },

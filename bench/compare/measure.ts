@@ -21,6 +21,8 @@ export interface Sample {
   loaded: LoadFigures;
   single: LoadFigures;
   peakRssMiB: number;
+  /** The server process's CPU time per request under the 10-connection load (PostgreSQL's own is not in it). */
+  cpuMsPerRequest: number;
 }
 
 export async function warmUp(targets: Target[], s: Settings): Promise<void> {
@@ -47,10 +49,12 @@ export async function runRounds(targets: Target[], s: Settings, progress: (line:
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
       t.server.resetPeakRss();
+      const cpuBefore = t.server.cpuMs();
       const loaded = await drive(t, s.connections, s.seconds);
+      const cpuMsPerRequest = (t.server.cpuMs() - cpuBefore) / Math.max(1, loaded.requests);
       const peakRssMiB = t.server.peakRssMiB();
       const single = await sequential(t, s.seconds);
-      samples.get(t)!.push({ loaded, single, peakRssMiB });
+      samples.get(t)!.push({ loaded, single, peakRssMiB, cpuMsPerRequest });
     }
     progress(`round ${round + 1}/${s.rounds} done`);
   }

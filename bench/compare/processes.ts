@@ -2,7 +2,9 @@
 // and CPU are its own. Every child is started with the statement counter
 // preloaded (preloadCounter.ts) and an IPC channel to ask it for the count;
 // peak RSS is the child's VmHWM in /proc, which the bench resets (clear_refs)
-// before each measurement so the peak belongs to that query.
+// before each measurement so the peak belongs to that query; CPU time is the
+// child's utime + stime, which other work on a shared machine disturbs far
+// less than it does latency.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ export interface BenchServer {
   origin: string;
   pid: number;
   statements(): Promise<StatementCount>;
+  /** CPU time (user + system) the process has used, in ms. */
+  cpuMs(): number;
   /** Peak resident set since the last reset, in MiB. */
   peakRssMiB(): number;
   resetPeakRss(): boolean;
@@ -37,6 +41,7 @@ export async function startBenchServer(spec: ServerSpec): Promise<BenchServer> {
     origin: `http://127.0.0.1:${child.port}`,
     pid,
     statements: () => askStatements(child),
+    cpuMs: () => cpuMs(pid),
     peakRssMiB: () => vmHwmKiB(pid) / 1024,
     resetPeakRss: () => resetPeak(pid),
     async stop() {
@@ -59,6 +64,14 @@ function askStatements(child: ChildServer): Promise<StatementCount> {
     child.child.on('message', onMessage);
     child.child.send('statements');
   });
+}
+
+// Fields 14 and 15 of /proc/PID/stat (after the parenthesised name, which may hold spaces), in clock ticks.
+const TICKS_PER_SECOND = 100;
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 function vmHwmKiB(pid: number): number {

@@ -29,15 +29,36 @@ export function printRows(out: (line: string) => void, rows: Row[]): void {
     const mine = rows.filter((r) => r.query === query);
     if (mine.length === 0) continue;
     out(`\n${QUERY_TITLES[query]}`);
-    const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'SQL statements/request', 'peak RSS MiB', 'failed'];
-    for (const l of table(header, mine.map((r) => [r.label, num(r.reqPerSec, 0), num(r.p50), num(r.p99), num(r.p50At1, 2), statementsText(r), num(r.peakRssMiB, 0), String(r.failed)]))) out(l);
+    const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'server CPU ms/req', 'SQL statements/request', 'peak RSS MiB', 'failed'];
+    const cells = (r: Row) => [r.label, num(r.reqPerSec, 0), num(r.p50), num(r.p99), num(r.p50At1, 2), num(r.cpuMsPerRequest, 2), statementsText(r), num(r.peakRssMiB, 0), String(r.failed)];
+    for (const l of table(header, mine.map(cells))) out(l);
   }
 }
 
+/** One line per privql row: the ratios issue 11's targets are stated in (the JSON has every pair). */
 export function printRatios(out: (line: string) => void, ratios: Ratio[]): void {
-  out('\nprivql against the others, same query (throughput: privql ÷ them, above 1 = privql serves more; p50: privql ÷ them, above 1 = privql slower)');
-  const header = ['query', 'privql', 'against', 'throughput ×', 'p50 ×', 'p50 @1 conn ×'];
-  for (const l of table(header, ratios.map((r) => [r.query, r.label, r.against, num(r.throughput, 2), num(r.p50, 2), num(r.p50At1, 2)]))) out(l);
+  out('\nprivql against the others, same query (req/s ×: privql ÷ them, above 1 = privql serves more; time ×: privql ÷ them, above 1 = privql slower)');
+  const find = (r: Ratio, kind: (against: string) => boolean) => ratios.find((x) => x.label === r.label && x.query === r.query && kind(x.against));
+  const isPostgraphile = (a: string) => a.startsWith('PostGraphile');
+  const isOff = (a: string) => a.startsWith('privql, no privacy');
+  const isStringify = (a: string) => a.includes('JSON.stringify');
+  const isJsonAgg = (a: string) => a.includes('json_agg');
+  const cell = (r: Ratio | undefined, pick: (r: Ratio) => number) => (r ? num(pick(r), 2) : '—');
+  const header = ['query', 'privql', 'req/s × PostGraphile', 'p50@1 × PostGraphile', 'CPU × PostGraphile', 'p50@1 × no privacy/log', 'req/s × no privacy/log', 'CPU × no privacy/log', 'p50 × JSON.stringify floor', 'p50 × json_agg floor'];
+  const firsts = ratios.filter((r, i) => ratios.findIndex((x) => x.label === r.label && x.query === r.query) === i);
+  const rows = firsts.map((r) => [
+    r.query,
+    r.label,
+    cell(find(r, isPostgraphile), (x) => x.throughput),
+    cell(find(r, isPostgraphile), (x) => x.p50At1),
+    cell(find(r, isPostgraphile), (x) => x.cpu),
+    cell(find(r, isOff), (x) => x.p50At1),
+    cell(find(r, isOff), (x) => x.throughput),
+    cell(find(r, isOff), (x) => x.cpu),
+    cell(find(r, isStringify), (x) => x.p50),
+    cell(find(r, isJsonAgg), (x) => x.p50),
+  ]);
+  for (const l of table(header, rows)) out(l);
 }
 
 export function printMemory(out: (line: string) => void, memory: MemoryFigures[], clients: number, first: number): void {

@@ -15,6 +15,8 @@ export interface Row {
   p50: number;
   p99: number;
   p50At1: number;
+  /** Server-process CPU ms per request at 10 connections: the least noisy figure on a shared machine. */
+  cpuMsPerRequest: number;
   statements: StatementCount;
   peakRssMiB: number;
   /** Responses that were not 200 (or failed) during measurement, all rounds together: a row with any is not to be trusted. */
@@ -31,6 +33,8 @@ export interface Ratio {
   p50: number;
   /** privql's p50 at 1 connection ÷ theirs. */
   p50At1: number;
+  /** privql's server CPU per request ÷ theirs. */
+  cpu: number;
 }
 
 export const median = (xs: number[]): number => {
@@ -48,6 +52,7 @@ export function summarize(samples: Map<Target, Sample[]>, statements: Map<Target
     p50: median(xs.map((x) => x.loaded.p50)),
     p99: median(xs.map((x) => x.loaded.p99)),
     p50At1: median(xs.map((x) => x.single.p50)),
+    cpuMsPerRequest: median(xs.map((x) => x.cpuMsPerRequest)),
     statements: statements.get(t)!,
     peakRssMiB: Math.max(...xs.map((x) => x.peakRssMiB)),
     failed: xs.reduce((n, x) => n + x.loaded.failed + x.single.failed, 0),
@@ -65,6 +70,7 @@ export function ratios(rows: Row[]): Ratio[] {
         throughput: mine.reqPerSec / theirs.reqPerSec,
         p50: mine.p50 / theirs.p50,
         p50At1: mine.p50At1 / theirs.p50At1,
+        cpu: mine.cpuMsPerRequest / theirs.cpuMsPerRequest,
       });
     }
   }
