@@ -27,6 +27,7 @@ import { mintToken } from '../src/auth/token';
 import { demoAppFor } from '../src/auth/demoApps';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
 import type { Role } from '../src/policy/vocabulary';
+import { dropSchema } from '../src/data/database';
 import { withSeededDatabase } from './support/seededDatabase';
 import { renderChart } from './compare/chart';
 import { memoryRun, runRounds, statementsPerRequest, warmUp, type Settings } from './compare/measure';
@@ -95,6 +96,15 @@ async function main(): Promise<void> {
     log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at start (shared: figures are noisy; read ratios, not absolutes)`);
 
     const { servers, all } = await startServers({ url, schema, jwtSecret, pseudonymSecret: randomBytes(32).toString('hex'), poolMax: 10, postgraphile });
+    // Ctrl-C in the middle of a long run: no server left running, no schema left behind.
+    const interrupted = () => {
+      log('\ninterrupted: stopping the servers and dropping the schema');
+      void Promise.all(all.map((s) => s.stop()))
+        .then(() => dropSchema(db, schema))
+        .finally(() => process.exit(130));
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     try {
       const who = await callers(jwtSecret);
       const officer = who.find((c) => c.role === 'OFFICER')!;
