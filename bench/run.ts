@@ -12,19 +12,13 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Knex } from 'knex';
-import { readCatalog } from '../directives/catalog';
-import { ANONYMITY_POLICY } from '../src/policy/anonymity';
 import { loadConfig } from '../src/config';
 import { mintToken } from '../src/auth/token';
 import { demoAppFor } from '../src/auth/demoApps';
-import { accessLogResolvers } from '../src/resolvers/accessLog';
-import { customerResolvers } from '../src/resolvers/customers';
 import { startPrivqlServer } from '../src/server/app';
-import { loadSchemaFiles } from '../src/server/schema';
-import { applyPermissions } from '../src/shield/permissions';
 import { withSeededDatabase } from './support/seededDatabase';
+import { unguardedSchema } from './support/unguardedSchema';
 import { benchStats, printStats } from './stats';
 import { benchRefresh } from './release';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
@@ -109,10 +103,9 @@ async function main(): Promise<void> {
     await benchRefresh(db.knex, CUSTOMERS);
     console.log(`latency: ${REQUESTS} sequential requests per build and role; throughput: ${CONNECTIONS} connections for ${SECONDS} s\n`);
 
-    const base = makeExecutableSchema({ typeDefs: loadSchemaFiles(), resolvers: [customerResolvers, accessLogResolvers] });
     const servers = {
       on: await startPrivqlServer({ config, db, port: 0 }),
-      off: await startPrivqlServer({ config, db, port: 0, schema: { schema: applyPermissions(base), catalog: readCatalog(base, ANONYMITY_POLICY.bandWidths) } }),
+      off: await startPrivqlServer({ config, db, port: 0, schema: unguardedSchema() }),
       noLog: await startPrivqlServer({ config, db, port: 0, accessLog: { writeRequest: async () => undefined, writeDenied: async () => undefined } }),
     };
     const urls = { on: servers.on.url, off: servers.off.url, noLog: servers.noLog.url };

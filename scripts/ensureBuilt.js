@@ -32,7 +32,10 @@ function sourceFiles() {
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
+      // bench/postgraphile's own install is no part of the build (tsc skips node_modules too).
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(path);
+      }
       else if (!NOT_BUILT.test(entry.name)) files.push(path);
     }
   };

@@ -31,9 +31,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** How the node process is started: options before the script (e.g. `-r` a preload), and an IPC channel to it. */
+export interface NodeSpawn {
+  nodeArgs?: string[];
+  ipc?: boolean;
+}
+
 /** Runs `node script` with `env` (on top of nothing but PATH) and captures its output. */
-export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output(): string; stderr(): string; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, how: NodeSpawn = {}): { child: ChildProcess; output(): string; stderr(): string; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [...(how.nodeArgs ?? []), script, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(how.ipc ? ['ipc' as const] : [])],
+  });
   let all = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (all += chunk.toString()));
@@ -46,9 +55,9 @@ export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv):
 }
 
 /** Starts the server CLI and resolves once it answers on /health. */
-export async function startChildServer(script: string, env: NodeJS.ProcessEnv, readyWithinMs = 60_000): Promise<ChildServer> {
+export async function startChildServer(script: string, env: NodeJS.ProcessEnv, readyWithinMs = 60_000, how: NodeSpawn = {}): Promise<ChildServer> {
   const port = await freePort();
-  const run = runNode(script, [], { NODE_ENV: 'production', HOST: '127.0.0.1', ...env, PORT: String(port) });
+  const run = runNode(script, [], { NODE_ENV: 'production', HOST: '127.0.0.1', ...env, PORT: String(port) }, how);
   let exit: Exit | null = null;
   void run.exited.then((e) => (exit = e));
   const deadline = Date.now() + readyWithinMs;

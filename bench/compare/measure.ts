@@ -1,0 +1,79 @@
+// The measuring itself: warm-up, statements per request, the rounds of load
+// (10 connections, then 1) in alternating order, and the memory run. Each
+// target is measured alone; nothing else is driven at the same time.
+
+import { drive, type LoadFigures } from './load';
+import { sequential } from './sequential';
+import type { StatementCount } from './statementCounter';
+import type { Target } from './targets';
+
+export interface Settings {
+  customers: number;
+  seconds: number;
+  rounds: number;
+  connections: number;
+  warmSeconds: number;
+  memoryClients: number;
+  memoryFirst: number;
+}
+
+export interface Sample {
+  loaded: LoadFigures;
+  single: LoadFigures;
+  peakRssMiB: number;
+  /** The server process's CPU time per request under the 10-connection load (PostgreSQL's own is not in it). */
+  cpuMsPerRequest: number;
+}
+
+export async function warmUp(targets: Target[], s: Settings): Promise<void> {
+  for (const t of targets) await drive(t, s.connections, s.warmSeconds);
+}
+
+/** Statements per request: the server's count around `n` requests sent one at a time. */
+export async function statementsPerRequest(t: Target, n = 20): Promise<StatementCount> {
+  const before = await t.server.statements();
+  for (let i = 0; i < n; i++) await fetch(t.server.origin + t.request.path, { method: 'POST', headers: t.request.headers, body: t.request.body }).then((r) => r.text());
+  const after = await t.server.statements();
+  const byKind: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(after.byKind)) {
+    const per = (count - (before.byKind[kind] ?? 0)) / n;
+    if (per > 0) byKind[kind] = per;
+  }
+  return { total: (after.total - before.total) / n, byKind };
+}
+
+/** Round r runs the targets forward when r is even, backward when odd, so drift on the shared machine hits all alike. */
+export async function runRounds(targets: Target[], s: Settings, progress: (line: string) => void): Promise<Map<Target, Sample[]>> {
+  const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
+  for (let round = 0; round < s.rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) {
+      t.server.resetPeakRss();
+      const cpuBefore = t.server.cpuMs();
+      const loaded = await drive(t, s.connections, s.seconds);
+      const cpuMsPerRequest = (t.server.cpuMs() - cpuBefore) / Math.max(1, loaded.requests);
+      const peakRssMiB = t.server.peakRssMiB();
+      const single = await sequential(t, s.seconds);
+      samples.get(t)!.push({ loaded, single, peakRssMiB, cpuMsPerRequest });
+    }
+    progress(`round ${round + 1}/${s.rounds} done`);
+  }
+  return samples;
+}
+
+export interface MemoryFigures {
+  label: string;
+  loaded: LoadFigures;
+  peakRssMiB: number;
+}
+
+/** Many clients asking a big page at once, two requests each: the peak resident memory it takes. */
+export async function memoryRun(targets: Target[], s: Settings): Promise<MemoryFigures[]> {
+  const out: MemoryFigures[] = [];
+  for (const t of targets) {
+    t.server.resetPeakRss();
+    const loaded = await drive(t, s.memoryClients, s.seconds, s.memoryClients * 2);
+    out.push({ label: t.label, loaded, peakRssMiB: t.server.peakRssMiB() });
+  }
+  return out;
+}
