@@ -8,8 +8,10 @@ import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
 import { SUBJECT, tag, type Subject } from '../plan/subject';
 import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
+import { RELEASE_META_SQL, metaOf, type MetaRow, type ReleaseSummary } from '../anonymity/releaseMeta';
 import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilter } from './customerFilter';
 import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, type FieldOrder } from './fieldOrder';
+import { PAGE_ORDERS, pageOrdersSql } from './pageOrders';
 
 /** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
 export type ListOrder = RecipientOrder | FieldOrder;
@@ -88,12 +90,16 @@ const SOURCES: Record<'customers' | 'release', RowSource> = {
 
 /** The released order list of a row read from the release (null: orders suppressed). */
 export const RELEASED_ORDERS = Symbol('privql.releasedOrders');
+/** On a row read from the release: the release's meta in the row's snapshot (were these rows current?). */
+export const RELEASE_META = Symbol('privql.releaseMeta');
 
 export type { CustomerFilter } from './customerFilter';
 
 export interface CustomerQuery {
   /** Customer fields to read (names of the GraphQL fields). */
   fields: ReadonlySet<string>;
+  /** With `orders` among the fields: the Order fields to read with each row (PAGE_ORDERS). */
+  orderFields?: ReadonlySet<string>;
   /** Whether rows need the SENSITIVE_DATA_USE opt-out to decide their fields. */
   needsSensitiveOptOut: boolean;
   excludeOptedOutOf: OptOutKind | null;
@@ -120,6 +126,8 @@ export interface CustomerRow {
   id: string;
   [SORT_KEY]?: string;
   [RELEASED_ORDERS]?: unknown;
+  [PAGE_ORDERS]?: OrderRow[];
+  [RELEASE_META]?: ReleaseSummary & { needsRefresh: boolean };
   [field: string]: unknown;
 }
 
@@ -169,6 +177,10 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
       select.push(db.raw('c.orders AS "__releasedOrders"'));
       continue;
     }
+    if (field === 'orders' && q.orderFields) {
+      select.push(db.raw(`${pageOrdersSql(q.orderFields)} AS "__orders"`));
+      continue;
+    }
     const sql = source.columns[field];
     if (released && !sql && field !== 'optOuts') throw new Error(`the anonymous release has no ${field}`);
     if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
@@ -178,7 +190,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   if (needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
   // Read in the same statement as the rows and their order: one snapshot, so
   // a refresh committing meanwhile cannot pair new rows with the old epoch.
-  if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`));
+  if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`), db.raw(`${RELEASE_META_SQL} AS "__releaseMeta"`));
   let query: Knex.QueryBuilder;
   if (q.order.kind === 'keyed') {
     // Every row is hashed on every page, so the page is chosen on narrow
@@ -215,9 +227,17 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     };
     delete row.__sensitiveOptedOut;
     delete row.__releaseEpoch;
+    if (released) {
+      (row as CustomerRow)[RELEASE_META] = metaOf(row.__releaseMeta as MetaRow);
+      delete row.__releaseMeta;
+    }
     if (released && '__releasedOrders' in row) {
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
       delete row.__releasedOrders;
+    }
+    if ('__orders' in row) {
+      (row as CustomerRow)[PAGE_ORDERS] = row.__orders as OrderRow[];
+      delete row.__orders;
     }
     (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? positionOf(q.order, row, subject.id);
     delete row.__sortKey;
