@@ -79,6 +79,8 @@ async function child(): Promise<void> {
     });
     await server.stop();
   });
+  // The IPC channel would keep this process alive.
+  process.disconnect();
 }
 
 function start(tree: string): Promise<ChildProcess> {
