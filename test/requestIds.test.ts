@@ -40,6 +40,9 @@ describe('every response names its request, in the body and the header', () => {
     ['no token', null, '{ customers(first: 1) { nodes { id } } }', undefined, 401],
     ['a validation error', 'AGENT', '{ customers(first: 1) { nodes { nope } } }', undefined, 400],
     ['the public privacy notice', null, '{ privacyNotice { version } }', undefined, 200],
+    // The middleware looks for the id after the body's last "extensions" key: an alias of that name comes before it.
+    ['a list aliased "extensions"', 'AGENT', '{ extensions: customers(first: 2) { nodes { extensions: id } } }', undefined, 200],
+    ['a refusal under an alias "extensions"', 'AGENT', '{ extensions: accessLog(first: 1) { nodes { seq } } }', undefined, 403],
   ])('%s', async (_name, role, query, purpose, status) => {
     const res = await as(role, query, purpose);
     expect(res.status).toBe(status);

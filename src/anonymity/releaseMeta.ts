@@ -18,13 +18,13 @@ export interface ReleaseSummary {
   stale: boolean;
 }
 
-interface MetaRow {
+export interface MetaRow {
   k: number;
   achieved_k: number | null;
   levels: Record<string, string> | string;
   released: number;
   suppressed: number;
-  refreshed_at: string | Date | null;
+  refreshed_at: string | number | Date | null;
   stale: boolean;
   /** Ages moved on since: the release was cut on an earlier day. */
   aged: boolean | null;
@@ -38,6 +38,19 @@ export async function readReleaseMeta(db: Knex): Promise<ReleaseSummary & { need
   )) as { rows: MetaRow[] };
   const row = rows[0];
   if (!row) throw new Error('anonymous_release_meta has no row: migration 004 did not run');
+  return metaOf(row);
+}
+
+/**
+ * The same meta as one JSON value, for a statement that reads the release's
+ * rows: read in their snapshot, it says whether those very rows were current.
+ * The time is in epoch milliseconds (truncated, as the driver truncates a timestamp).
+ */
+export const RELEASE_META_SQL = `(SELECT json_build_object('k', k, 'achieved_k', achieved_k, 'levels', levels, 'released', released,
+    'suppressed', suppressed, 'refreshed_at', floor(extract(epoch FROM refreshed_at) * 1000)::int8, 'stale', stale,
+    'aged', refreshed_at < date_trunc('day', now())) FROM anonymous_release_meta WHERE id = 1)`;
+
+export function metaOf(row: MetaRow): ReleaseSummary & { needsRefresh: boolean } {
   const summary: ReleaseSummary = {
     k: row.k,
     achievedK: row.achieved_k,

@@ -70,7 +70,7 @@ export class AccessRecorder {
 
   /** Customers whose data was returned, in the order they were first met (the response's order). */
   get subjectIds(): string[] {
-    return [...this.signatures().keys()];
+    return [...this.signatures().ofSubject.keys()];
   }
 
   /**
@@ -79,8 +79,9 @@ export class AccessRecorder {
    * the same access always serializes the same way.
    */
   accessGroups(): Array<{ fields: Record<string, Action>; subjects: string[] }> {
-    const bySignature = new Map<string, string[]>();
-    for (const [subjectId, signature] of this.signatures()) {
+    const { ofSubject, steps } = this.signatures();
+    const bySignature = new Map<number, string[]>();
+    for (const [subjectId, signature] of ofSubject) {
       const subjects = bySignature.get(signature);
       if (subjects) subjects.push(subjectId);
       else bySignature.set(signature, [subjectId]);
@@ -89,7 +90,7 @@ export class AccessRecorder {
     // twice, out of order): merge on the fields themselves.
     const groups = new Map<string, { fields: Record<string, Action>; subjects: string[] }>();
     for (const [signature, subjects] of bySignature) {
-      const fields = this.fieldsOf(signature);
+      const fields = this.fieldsOf(signature, steps);
       const key = JSON.stringify(fields);
       const group = groups.get(key);
       if (group) group.subjects.push(...subjects);
@@ -104,30 +105,52 @@ export class AccessRecorder {
   }
 
   // A customer's field actions are fixed by which decision of which field
-  // they got, so that list, as a string, is the signature to group by.
-  private cache: { size: number; signatures: Map<string, string> } | undefined;
+  // they got, in the order met: that sequence is the signature to group by.
+  // Sequences are numbered as nodes of a trie (0: the empty one; each node
+  // knows its parent and its last step), so following a customer's sequence
+  // is one numeric map lookup per field, not a growing string per customer.
+  private cache: { size: number; signatures: Signatures } | undefined;
 
-  private signatures(): Map<string, string> {
+  private signatures(): Signatures {
     const size = this.uses.reduce((n, use) => n + use.subjects[0].length + use.subjects[1].length, 0);
     if (this.cache?.size === size) return this.cache.signatures;
-    const signatures = new Map<string, string>();
+    const ofSubject = new Map<string, number>();
+    const steps: Array<{ parent: number; use: number; which: 0 | 1 }> = [{ parent: -1, use: -1, which: 0 }];
+    const next = new Map<number, number>();
+    const width = 2 * this.uses.length;
     this.uses.forEach((use, u) => {
       for (const which of [0, 1] as const) {
-        for (const subjectId of use.subjects[which]) signatures.set(subjectId, (signatures.get(subjectId) ?? '') + `${u}.${which},`);
+        for (const subjectId of use.subjects[which]) {
+          const from = ofSubject.get(subjectId) ?? 0;
+          const edge = from * width + 2 * u + which;
+          let to = next.get(edge);
+          if (to === undefined) {
+            to = steps.push({ parent: from, use: u, which }) - 1;
+            next.set(edge, to);
+          }
+          ofSubject.set(subjectId, to);
+        }
       }
     });
+    const signatures = { ofSubject, steps };
     this.cache = { size, signatures };
     return signatures;
   }
 
-  private fieldsOf(signature: string): Record<string, Action> {
+  private fieldsOf(signature: number, steps: Signatures['steps']): Record<string, Action> {
     const fields: Array<[string, Action]> = [];
-    for (const part of signature.split(',')) {
-      if (!part) continue;
-      const [u, which] = part.split('.').map(Number);
-      const use = this.uses[u];
-      fields.push([use.coordinate, use.decisions[which].action]);
+    for (let node = signature; node > 0; node = steps[node].parent) {
+      const use = this.uses[steps[node].use];
+      fields.push([use.coordinate, use.decisions[steps[node].which].action]);
     }
+    // The sequence's order, as the signature string was read before (Object.fromEntries keeps the last of a repeated name).
+    fields.reverse();
     return Object.fromEntries(fields.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
+}
+
+interface Signatures {
+  /** Each customer's signature (a trie node), in the order customers were first met. */
+  ofSubject: Map<string, number>;
+  steps: Array<{ parent: number; use: number; which: 0 | 1 }>;
 }

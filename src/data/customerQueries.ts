@@ -6,10 +6,14 @@
 import type { Knex } from 'knex';
 import type { OptOutKind } from '../policy/vocabulary';
 import type { RecipientOrder } from '../plan/recipientOrder';
-import { SUBJECT, tag, type Subject } from '../plan/subject';
+import { tag, type Subject } from '../plan/subject';
 import { RELEASE_EPOCH_SQL, releaseScopedIdSql } from '../anonymity/releaseEpoch';
-import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilter } from './customerFilter';
+import { RELEASE_META_SQL, metaOf, type MetaRow, type ReleaseSummary } from '../anonymity/releaseMeta';
+import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilter, type FilterSql } from './customerFilter';
+import { runShape, type ShapeValues } from './compiledSql';
 import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, type FieldOrder } from './fieldOrder';
+import { PAGE_ORDERS, pageOrdersSql } from './pageOrders';
+import type { OrderRow } from './orderQueries';
 
 /** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
 export type ListOrder = RecipientOrder | FieldOrder;
@@ -88,12 +92,17 @@ const SOURCES: Record<'customers' | 'release', RowSource> = {
 
 /** The released order list of a row read from the release (null: orders suppressed). */
 export const RELEASED_ORDERS = Symbol('privql.releasedOrders');
+/** On a row read from the release: the release's meta in the row's snapshot (were these rows current?). */
+export const RELEASE_META = Symbol('privql.releaseMeta');
 
 export type { CustomerFilter } from './customerFilter';
+export { selectOrdersOf, type OrderRow } from './orderQueries';
 
 export interface CustomerQuery {
   /** Customer fields to read (names of the GraphQL fields). */
   fields: ReadonlySet<string>;
+  /** With `orders` among the fields: the Order fields to read with each row (PAGE_ORDERS). */
+  orderFields?: ReadonlySet<string>;
   /** Whether rows need the SENSITIVE_DATA_USE opt-out to decide their fields. */
   needsSensitiveOptOut: boolean;
   excludeOptedOutOf: OptOutKind | null;
@@ -120,6 +129,8 @@ export interface CustomerRow {
   id: string;
   [SORT_KEY]?: string;
   [RELEASED_ORDERS]?: unknown;
+  [PAGE_ORDERS]?: OrderRow[];
+  [RELEASE_META]?: ReleaseSummary & { needsRefresh: boolean };
   [field: string]: unknown;
 }
 
@@ -134,14 +145,18 @@ export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.R
 }
 
 
-/** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids. */
-function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
+/** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids (values as given: real ones, or a shape's markers). */
+function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource, values: { filter: FilterSql | null; ids?: unknown }): void {
   // The release never holds an erased customer (src/anonymity/baseTable.ts).
   if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
-  const filtered = filterSql(q.filter, source === SOURCES.release ? releasedColumn : customerFilterColumn);
-  if (filtered) query.andWhereRaw(filtered.sql, filtered.bindings);
-  if (q.ids) query.whereIn(source.id, q.ids as string[]);
+  if (values.filter) query.andWhereRaw(values.filter.sql, values.filter.bindings);
+  // One array parameter, whatever the number of ids: the text stays one shape.
+  if (values.ids !== undefined) query.whereRaw(`${source.id} = ANY(?::uuid[])`, [values.ids as Knex.Value]);
+}
+
+function filterOf(q: Pick<CustomerQuery, 'filter' | 'source'>): FilterSql | null {
+  return filterSql(q.filter, q.source === 'release' ? releasedColumn : customerFilterColumn);
 }
 
 function releasedColumn(field: string): string {
@@ -155,57 +170,32 @@ function releasedColumn(field: string): string {
 export async function countCustomers(db: Knex, q: Pick<CustomerQuery, 'excludeOptedOutOf' | 'filter' | 'includeErased' | 'source'>): Promise<number> {
   const source = SOURCES[q.source ?? 'customers'];
   const query = db.count({ n: '*' }).from(source.table);
-  scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source);
+  scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source, { filter: filterOf(q) });
   const [row] = (await query) as Array<{ n: string | number }>;
   return Number(row.n);
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
   const released = q.source === 'release';
-  const source = SOURCES[q.source ?? 'customers'];
-  const select = [db.raw(`${source.id} AS id`)];
-  for (const field of q.fields) {
-    if (released && field === 'orders') {
-      select.push(db.raw('c.orders AS "__releasedOrders"'));
-      continue;
-    }
-    const sql = source.columns[field];
-    if (released && !sql && field !== 'optOuts') throw new Error(`the anonymous release has no ${field}`);
-    if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
-  }
   // The release holds no sensitive field and no opt-out: nothing on it depends on consent.
   const needsSensitiveOptOut = q.needsSensitiveOptOut && !released;
-  if (needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
-  // Read in the same statement as the rows and their order: one snapshot, so
-  // a refresh committing meanwhile cannot pair new rows with the old epoch.
-  if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`));
-  let query: Knex.QueryBuilder;
-  if (q.order.kind === 'keyed') {
-    // Every row is hashed on every page, so the page is chosen on narrow
-    // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
-    // from writing the hash out again in WHERE and ORDER BY); only the page's
-    // rows are then joined back for their columns.
-    const sortKey = sortKeyExpression(db, q.order, db.raw(source.keyedValue));
-    const keys = db.select(db.raw(`${source.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(source.table).offset(0);
-    scopeRows(db, keys, q, source);
-    const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(q.limit);
-    if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [q.after]));
-    select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
-    query = db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
-  } else if (q.order.kind === 'fields') {
-    // Only views that see real ids may choose an order; they read the customers table.
-    if (released) throw new Error('a chosen order over the anonymous release');
-    const order = q.order;
-    order.by.forEach((term, i) => select.push(db.raw(`${sortValueSql(term.field)} AS ??`, [`__o${i}`])));
-    query = db.select(select).from(source.table).orderByRaw(orderBySql(order, source.id)).limit(q.limit);
-    scopeRows(db, query, q, source);
-    if (q.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, q.after)!, source.id));
-  } else {
-    query = db.select(select).from(source.table).orderBy(source.id).limit(q.limit);
-    scopeRows(db, query, q, source);
-    if (q.after) query.andWhere(source.id, '>', q.after);
-  }
-  const rows: Array<Record<string, unknown>> = await query;
+  const filter = filterOf(q);
+  const position = q.order.kind === 'fields' && q.after ? decodePosition(q.order, q.after)! : undefined;
+  // What varies between requests of one shape: bound, never part of the text.
+  const values: ShapeValues = { limit: q.limit };
+  filter?.bindings.forEach((value, i) => (values[`f${i}`] = value));
+  if (q.ids) values.ids = q.ids;
+  if (q.order.kind === 'keyed') values.key = q.order.key;
+  if (position) {
+    position.values.forEach((value, k) => value !== null && (values[`a${k}`] = value));
+    values.aid = position.id;
+  } else if (q.after) values.after = q.after;
+  // Everything else decides the text: the shape.
+  const shape = JSON.stringify([
+    q.source, [...q.fields], q.orderFields && [...q.orderFields], needsSensitiveOptOut, q.excludeOptedOutOf, q.includeErased,
+    filter?.sql, !!q.ids, q.order.kind, q.order.kind === 'fields' ? q.order.signature : null, position?.values.map((v) => v === null), !!q.after,
+  ]);
+  const rows = await runShape<Record<string, unknown>>(db, shape, values, (m) => buildSelect(db, q, m, { filter, position, needsSensitiveOptOut }));
   return rows.map((row) => {
     const subject: Subject = {
       id: row.id as string,
@@ -215,9 +205,17 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     };
     delete row.__sensitiveOptedOut;
     delete row.__releaseEpoch;
+    if (released) {
+      (row as CustomerRow)[RELEASE_META] = metaOf(row.__releaseMeta as MetaRow);
+      delete row.__releaseMeta;
+    }
     if (released && '__releasedOrders' in row) {
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
       delete row.__releasedOrders;
+    }
+    if ('__orders' in row) {
+      (row as CustomerRow)[PAGE_ORDERS] = row.__orders as OrderRow[];
+      delete row.__orders;
     }
     (row as CustomerRow)[SORT_KEY] = (row.__sortKey as string | undefined) ?? positionOf(q.order, row, subject.id);
     delete row.__sortKey;
@@ -226,6 +224,67 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     }
     return tag(row as CustomerRow, subject);
   });
+}
+
+/** The page's SELECT, with `m`'s markers (compiledSql.ts) in the places of the values. */
+function buildSelect(
+  db: Knex,
+  q: CustomerQuery,
+  m: ShapeValues,
+  shape: { filter: FilterSql | null; position: ReturnType<typeof decodePosition> | undefined; needsSensitiveOptOut: boolean },
+): Knex.QueryBuilder {
+  const released = q.source === 'release';
+  const source = SOURCES[q.source ?? 'customers'];
+  const scope = { filter: shape.filter && { sql: shape.filter.sql, bindings: shape.filter.bindings.map((_, i) => m[`f${i}`] as Knex.Value) }, ids: m.ids };
+  const select = [db.raw(`${source.id} AS id`)];
+  for (const field of q.fields) {
+    if (released && field === 'orders') {
+      select.push(db.raw('c.orders AS "__releasedOrders"'));
+      continue;
+    }
+    if (field === 'orders' && q.orderFields) {
+      select.push(db.raw(`${pageOrdersSql(q.orderFields)} AS "__orders"`));
+      continue;
+    }
+    const sql = source.columns[field];
+    if (released && !sql && field !== 'optOuts') throw new Error(`the anonymous release has no ${field}`);
+    if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
+  }
+  if (shape.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+  // Read in the same statement as the rows and their order: one snapshot, so
+  // a refresh committing meanwhile cannot pair new rows with the old epoch.
+  if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`), db.raw(`${RELEASE_META_SQL} AS "__releaseMeta"`));
+  const limit = m.limit as number;
+  if (q.order.kind === 'keyed') {
+    // Every row is hashed on every page, so the page is chosen on narrow
+    // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
+    // from writing the hash out again in WHERE and ORDER BY); only the page's
+    // rows are then joined back for their columns.
+    const sortKey = sortKeyExpression(db, { kind: 'keyed', key: m.key as Buffer }, db.raw(source.keyedValue));
+    const keys = db.select(db.raw(`${source.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(source.table).offset(0);
+    scopeRows(db, keys, q, source, scope);
+    const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(limit);
+    if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [m.after as string]));
+    select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
+    return db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
+  }
+  if (q.order.kind === 'fields') {
+    // Only views that see real ids may choose an order; they read the customers table.
+    if (released) throw new Error('a chosen order over the anonymous release');
+    const order = q.order;
+    order.by.forEach((term, i) => select.push(db.raw(`${sortValueSql(term.field)} AS ??`, [`__o${i}`])));
+    const query = db.select(select).from(source.table).orderByRaw(orderBySql(order, source.id)).limit(limit);
+    scopeRows(db, query, q, source, scope);
+    if (shape.position) {
+      const values = shape.position.values.map((v, k) => (v === null ? null : (m[`a${k}`] as string | number)));
+      query.andWhere(afterPositionSql(db, order, { values, id: m.aid as string }, source.id));
+    }
+    return query;
+  }
+  const query = db.select(select).from(source.table).orderBy(source.id).limit(limit);
+  scopeRows(db, query, q, source, scope);
+  if (q.after) query.andWhere(source.id, '>', m.after as string);
+  return query;
 }
 
 /** A row's position in its order; a chosen order's takes the row's sort values out of it. */
@@ -241,33 +300,4 @@ function positionOf(order: ListOrder, row: Record<string, unknown>, id: string):
 
 function optedOut(db: Knex, kind: OptOutKind, idColumn: string): Knex.QueryBuilder {
   return db.select(db.raw('1')).from('opt_outs as x').whereRaw(`x.customer_id = ${idColumn}`).andWhere('x.kind', kind).andWhere('x.opted_out', true);
-}
-
-export interface OrderRow {
-  id: string;
-  customerId: string;
-  placedAt: string;
-  amount: number;
-  category: string;
-  channel: string;
-  [SUBJECT]?: Subject;
-}
-
-/** All orders of these customers, newest first, grouped in the order of `customerIds`. */
-export async function selectOrdersOf(db: Knex, customerIds: readonly string[]): Promise<OrderRow[][]> {
-  const rows: OrderRow[] = await db
-    .select(
-      'o.id',
-      db.raw('o.customer_id AS "customerId"'),
-      db.raw(`to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "placedAt"`),
-      db.raw('o.amount::float8 AS amount'),
-      'o.category',
-      'o.channel',
-    )
-    .from('orders as o')
-    .whereRaw('o.customer_id = ANY(?::uuid[])', [customerIds as string[]])
-    .orderBy([{ column: 'o.customer_id' }, { column: 'o.placed_at', order: 'desc' }, { column: 'o.id' }]);
-  const byCustomer = new Map<string, OrderRow[]>(customerIds.map((id) => [id, []]));
-  for (const row of rows) byCustomer.get(row.customerId)?.push(row);
-  return customerIds.map((id) => byCustomer.get(id) ?? []);
 }

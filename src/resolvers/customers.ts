@@ -5,8 +5,10 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { decodePosition, type Direction } from '../data/fieldOrder';
 import { checkFilterAllowed, listOrder, rowScope } from './customerListArgs';
-import { RELEASED_ORDERS, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
+import { RELEASED_ORDERS, RELEASE_META, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
 import type { ExclusionScope } from '../data/exclusionQuery';
+import { PAGE_ORDERS } from '../data/pageOrders';
+import { summaryOf } from '../anonymity/releaseMeta';
 import { isPosition } from '../plan/recipientOrder';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
@@ -81,7 +83,9 @@ export const customerResolvers = {
         const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
         return released === null ? null : released.map((order) => tag({ ...order, id: null }, subject));
       }
-      const orders = await ctx.loaders.ordersByCustomer.load(customer.id);
+      // Read with the row (one statement for a page and its orders); rows
+      // from elsewhere go through the per-request batch loader.
+      const orders = customer[PAGE_ORDERS] ?? (await ctx.loaders.ordersByCustomer.load(customer.id));
       return orders.map((order) => tag(order, subject));
     },
   },
@@ -123,17 +127,40 @@ async function readCustomers(
     if (NESTED[field] && !plan.neverRead && privacy.anyVaries(NESTED[field])) needsSensitiveOptOut = true;
   }
   const view = privacy.context.view;
+  const orderFields = fields.has('orders') ? readableFields(privacy, 'Order', selectedFields(info, fieldNodesAt(info, nodes, ['orders']))) : undefined;
   // The anonymous view is served from the k-anonymous release, brought up to
   // date first (releaseKeeper.ts); what it was cut with goes into extensions.privacy.
   const fromRelease = view.name === 'ANONYMOUS';
-  if (fromRelease) ctx.releaseServed = await ctx.release.current();
-  return selectCustomers(ctx.db, {
+  const query = {
     ...rowScope(privacy, where.filter ?? {}),
     fields,
+    orderFields,
     needsSensitiveOptOut,
     ids: where.ids,
     order: where.order ?? privacy.order,
     after: where.after,
     limit: where.limit,
-  });
+  };
+  if (!fromRelease) return selectCustomers(ctx.db, query);
+  // The release's rows carry its meta, read in their snapshot: when it says
+  // they were current, they are served as read (one statement); otherwise
+  // (or when no row says) the release is brought up to date and read again.
+  const rows = await selectCustomers(ctx.db, query);
+  const meta = rows[0]?.[RELEASE_META];
+  if (meta && !meta.needsRefresh) {
+    ctx.releaseServed = summaryOf(meta);
+    return rows;
+  }
+  ctx.releaseServed = await ctx.release.current();
+  return selectCustomers(ctx.db, query);
+}
+
+/** The requested fields of a type that this request may read at all (the guard decides the rest per row). */
+function readableFields(privacy: RequestPrivacy, typeName: string, requested: Iterable<string>): Set<string> {
+  const fields = new Set<string>();
+  for (const field of requested) {
+    const coordinate = `${typeName}.${field}`;
+    if (privacy.hasField(coordinate) && !privacy.plan(coordinate).neverRead) fields.add(field);
+  }
+  return fields;
 }

@@ -62,8 +62,7 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
 }
 
 function stamped(body: string, ids: RequestIds, contentType: string): string {
-  // The plugin has already stamped the usual answer; the id is a random UUID, so finding it means it is there.
-  if (!contentType.includes('json') || !body.startsWith('{') || body.includes(ids.requestId)) return body;
+  if (!contentType.includes('json') || !body.startsWith('{') || carriesId(body, ids)) return body;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -73,4 +72,18 @@ function stamped(body: string, ids: RequestIds, contentType: string): string {
   if (!parsed || typeof parsed !== 'object' || !('errors' in parsed || 'data' in parsed)) return body;
   const result = parsed as { extensions?: Record<string, unknown> };
   return JSON.stringify({ ...result, extensions: { ...result.extensions, ...idExtensions(ids) } });
+}
+
+/**
+ * Whether the body's top-level extensions already name the request (the
+ * GraphQL plugin's usual answer). Apollo writes extensions last, and outside
+ * a JSON string `"extensions":` can only be a key, so the last one is the
+ * top level's (or, without one, an alias's: then the id is simply not found
+ * and the body is stamped). Only that tail is searched, from the end: a
+ * large answer is not scanned (about 1 ms per MB). The id is a random UUID,
+ * so finding it means it is there.
+ */
+function carriesId(body: string, ids: RequestIds): boolean {
+  const at = body.lastIndexOf('"extensions":');
+  return at >= 0 && body.includes(ids.requestId, at);
 }
