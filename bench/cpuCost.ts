@@ -9,7 +9,7 @@
 // id aside) before anything is timed. CPU_PROF=<dir> writes a --cpu-prof
 // profile of each server. Needs DATABASE_URL (PGlite would run inside the
 // server and its SQL would count as the server's CPU). Prints figures and
-// asserts nothing but equal answers.
+// asserts nothing but equal answers. BENCH_CASES=<regexp> picks cases by name.
 
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const CASES = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : /./;
 const ROLES: Role[] = (process.env.BENCH_ROLES ?? 'AGENT,OFFICER').split(',') as Role[];
 const execFileAsync = promisify(execFile);
 
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
         cases.push({ name: `${role} list`, headers, body: JSON.stringify({ query: LIST }) });
         cases.push({ name: `${role} customer(id)`, headers, body: JSON.stringify({ query: ONE, variables: { id } }) });
       }
+      cases.splice(0, cases.length, ...cases.filter((c) => CASES.test(c.name)));
       for (const c of cases) {
         const answers = await Promise.all(builds.map((b) => answer(b, c)));
         if (!answers[0].startsWith('200 ')) throw new Error(`${c.name}: ${answers[0].slice(0, 300)}`);
@@ -118,10 +120,16 @@ async function main(): Promise<void> {
           for (const b of order) ((ms[c.name] ??= {})[b.name] ??= []).push(await cpuPerRequest(b, c));
         }
       }
-      console.log(`\ncase                     | ${builds.map((b) => `${b.name} CPU ms/req`.padStart(16)).join(' | ')}${builds.length > 1 ? ' | this/base' : ''}`);
+      // The ratio of each round's pair, then their median: a round on a busy
+      // machine slows both builds alike, so pairs vary less than medians.
+      const paired = (c: Case) => median(ms[c.name].this.map((x, i) => x / ms[c.name].base[i]));
+      const compare = builds.length > 1;
+      console.log(`\ncase                     | ${builds.map((b) => `${b.name} CPU ms/req`.padStart(16)).join(' | ')}${compare ? ' | this/base | paired ratios (min-max)' : ''}`);
       for (const c of cases) {
         const m = builds.map((b) => median(ms[c.name][b.name]));
-        console.log(`${c.name.padEnd(24)} | ${m.map((x) => x.toFixed(2).padStart(16)).join(' | ')}${builds.length > 1 ? ` | ${(m[1] / m[0]).toFixed(2).padStart(9)}` : ''}`);
+        const ratios = compare ? ms[c.name].this.map((x, i) => x / ms[c.name].base[i]) : [];
+        const spread = compare ? ` | ${paired(c).toFixed(2).padStart(9)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : '';
+        console.log(`${c.name.padEnd(24)} | ${m.map((x) => x.toFixed(2).padStart(16)).join(' | ')}${spread}`);
       }
     } finally {
       for (const b of builds) {
