@@ -124,6 +124,8 @@ describe('errors come out the same', () => {
     ['a missing variable', { query: ONE, role: 'AGENT', variables: {} }],
     ['a variable of the wrong type', { query: 'query($n: Int) { customers(first: $n) { nodes { id } } }', role: 'AGENT', variables: { n: 'ten' } }],
     ['an unknown field', { query: '{ customers { nodes { password } } }', role: 'AGENT' }],
+    ['an operation name that names none', { query: 'query List { customers(first: 2) { nodes { id } } }', operationName: 'Other', role: 'AGENT' }],
+    ['two operations and no name', { query: 'query A { customers(first: 2) { nodes { id } } } query B { customer(id: "x") { id } }', role: 'AGENT' }],
   ] as Array<[string, Ask]>)('%s', async (_name, ask) => {
     expect(await expectSameAnswer(ask)).toMatch(/"errors":\[/);
   });
@@ -134,6 +136,11 @@ describe('what is not compiled runs on graphql-js', () => {
     ['two root fields', { query: `{ customers(first: 2) { nodes { id email } } optOutTerms { kind } }`, role: 'AGENT' }],
     ['introspection', { query: '{ __schema { queryType { name } } }', role: 'AGENT' }],
     ['another root field', { query: '{ optOutTerms { kind } }', role: 'AGENT' }],
+    ['a filter as a variable (graphql-jit would recurse on CustomerFilter without end)', {
+      query: 'query($f: CustomerFilter) { customers(first: 5, filter: $f) { totalCount nodes { id city } } }',
+      role: 'AGENT',
+      variables: { f: { or: [{ city: { eq: 'Boston' } }, { city: { eq: 'Seattle' } }] } },
+    }],
     ['a mutation', { query: 'mutation { setOptOut(kind: DIRECT_MARKETING, optedOut: true) { directMarketing } }', role: 'AGENT' }],
   ] as Array<[string, Ask]>)('%s', async (_name, ask) => {
     expect(await compiledDuring(() => expectSameAnswer(ask))).toBe(0);

@@ -7,8 +7,9 @@
 //
 // Only operations whose answer cannot differ from graphql-js's are compiled:
 // a query with one root field among COMPILED_ROOTS (with several, graphql-js
-// and graphql-jit may list errors in another order), no introspection, and
-// variables graphql-js accepts (its coercion errors are the ones callers get).
+// and graphql-jit may list errors in another order), no introspection, no
+// variable of an input object type, and variables graphql-js accepts (its
+// coercion errors are the ones callers get).
 // Everything else, and anything graphql-jit cannot compile, runs on
 // graphql-js's `execute` as before. test/compiledExecution.test.ts compares
 // the two answer for answer and log record for log record.
@@ -17,6 +18,9 @@ import {
   GraphQLError,
   Kind,
   execute,
+  getNamedType,
+  isInputObjectType,
+  typeFromAST,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
@@ -42,18 +46,22 @@ export function compiledGateway(schema: GraphQLSchema): GatewayInterface {
     const key = `${request.operationName ?? ''}\n${request.queryHash}`;
     let entry = cache.get(key);
     if (entry === undefined) {
-      entry = compilable(request) ? compile(schema, request.document, request.operationName) : null;
+      entry = compilable(schema, request) ? compile(schema, request.document, request.operationName) : null;
       if (cache.size >= MAX_COMPILED) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
     }
     return entry;
   };
   const executor: GatewayExecutor = async (request) => {
-    const { document, operation, operationName, context } = request;
+    const { document, operation, context } = request;
     const variableValues = request.request.variables;
-    const compiled = compiledFor(request);
+    // No operation: the name matched none, or several and no name. graphql-js
+    // answers that, and Apollo turns its error into a 400.
+    const compiled = operation ? compiledFor(request) : null;
     if (!compiled || !variablesAccepted(schema, operation, variableValues)) {
-      return (await execute({ schema, document, contextValue: context, variableValues, operationName })) as Result;
+      // The name the client sent, as Apollo's own execute passes it (the
+      // resolved name is null when it matched nothing).
+      return (await execute({ schema, document, contextValue: context, variableValues, operationName: request.request.operationName })) as Result;
     }
     compiledRuns.count++;
     const result = (await compiled.query(undefined, context, variableValues ?? {})) as Result;
@@ -74,8 +82,16 @@ export function compiledGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-function compilable({ operation, source }: GatewayGraphQLRequestContext): boolean {
+function compilable(schema: GraphQLSchema, { operation, source }: GatewayGraphQLRequestContext): boolean {
   if (operation.operation !== 'query') return false;
+  // graphql-jit's variable coercion recurses without end on a recursive input
+  // type (CustomerFilter's and/or) until the heap is exhausted: a variable of
+  // any input object type is left to graphql-js. Literal arguments are fine.
+  const inputObjectVariable = operation.variableDefinitions?.some((v) => {
+    const type = typeFromAST(schema, v.type);
+    return type !== undefined && isInputObjectType(getNamedType(type));
+  });
+  if (inputObjectVariable) return false;
   const [root, ...more] = operation.selectionSet.selections;
   if (more.length > 0 || root.kind !== Kind.FIELD || root.directives?.length || !COMPILED_ROOTS.has(root.name.value)) return false;
   // Introspection below a customer field is impossible today; a cheap, conservative check keeps it so.
