@@ -72,6 +72,13 @@ export const customerResolvers = {
     },
   },
 
+  CustomerConnection: {
+    // Called explicitly: graphql-js's default resolver would call the function
+    // too, but graphql-jit (src/server/compiledExecution.ts) reads plain
+    // properties without calling them.
+    totalCount: (connection: { totalCount: () => Promise<number> }) => connection.totalCount(),
+  },
+
   Customer: {
     // Orders inherit their customer's tag: they are that customer's personal data.
     async orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {

@@ -43,6 +43,7 @@ import { vendorAssets, webPages } from './webPages';
 import { publicNoticeRoute } from '../governance/notice/publicRoute';
 import { addressSource } from '../audit/denialAggregator';
 import { buildPrivqlSchema, type PrivqlSchema } from './schema';
+import { compiledGateway } from './compiledExecution';
 
 export interface PrivqlServer {
   url: string;
@@ -68,6 +69,11 @@ export interface ServerOptions {
   schema?: PrivqlSchema;
   /** Likewise bench-only: an access log that writes nothing, to measure what logging costs. */
   accessLog?: AccessLog;
+  /**
+   * 'graphql-js' executes every operation the interpreted way: tests compare
+   * the compiled executor's answers against it, benchmarks its cost.
+   */
+  execution?: 'compiled' | 'graphql-js';
 }
 
 export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlServer> {
@@ -111,7 +117,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const httpServer = http.createServer({ ...bounds.httpServerOptions, requireHostHeader: false }, app);
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
-    schema: privqlSchema.schema,
+    ...(options.execution === 'graphql-js' ? { schema: privqlSchema.schema } : { gateway: compiledGateway(privqlSchema.schema) }),
     formatError: errorFormatter(privqlSchema.schema),
     includeStacktraceInErrorResponses: false,
     introspection: true,
