@@ -98,3 +98,19 @@ test('ANALYST: generalized fields are described at the release level, not the ma
   if (age.bandWidth !== undefined) expect(age.shownAs).toContain(`a band ${age.bandWidth} wide`);
   else expect(age.shownAs).toContain(`age: ${privacy.release.levels.age}`);
 });
+
+test('the paths are right on the compiled path too (one root field: the hot query shape)', async () => {
+  const { data, withheld } = await ask('AGENT', '{ customers(first: 30) { edges { node { religion optOuts { sensitiveDataUse } } } } }');
+  const religion = entriesOf(withheld, 'Customer.religion');
+  expect(religion.length).toBe(2);
+  const seen: string[] = [];
+  for (const entry of religion) {
+    for (const path of entry.paths) {
+      expect(path).toEqual(['customers', 'edges', expect.any(Number), 'node', 'religion']);
+      const optedOut = data.customers.edges[path[2]].node.optOuts.sensitiveDataUse;
+      expect(entry.reason).toBe(optedOut ? 'SENSITIVE_DATA_USE_OPTED_OUT' : 'SENSITIVE_PURPOSE_NOT_ALLOWED');
+      seen.push(String(path[2]));
+    }
+  }
+  expect(seen.sort()).toEqual(data.customers.edges.map((_: Json, i: number) => String(i)).sort());
+});
