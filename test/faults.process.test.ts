@@ -175,6 +175,10 @@ describeOnServer('the server process and an unreachable database (needs a Postgr
       // A guard trigger may protect the head (another change adds one): as the
       // owner, switch it off just long enough to delete the row.
       await admin.client.query('BEGIN');
+      // In the order a log write takes them (the record, then the head it
+      // moves): a write still in flight from the server finishes first
+      // instead of deadlocking against this surgery.
+      await admin.client.query('LOCK TABLE access_log, access_log_head IN ACCESS EXCLUSIVE MODE');
       await admin.client.query('ALTER TABLE access_log_head DISABLE TRIGGER USER');
       await admin.client.query('DELETE FROM access_log_head');
       await admin.client.query('ALTER TABLE access_log_head ENABLE TRIGGER USER');
