@@ -20,6 +20,7 @@ import { demoAppFor } from '../src/auth/demoApps';
 import { ROLE_POLICY, purposesOf } from '../src/policy/roles';
 import type { Role } from '../src/policy/vocabulary';
 import { withSeededDatabase } from './support/seededDatabase';
+import { benchEnv } from './support/benchEnv';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -80,14 +81,7 @@ async function cpuPerRequest(b: Build, c: Case): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const env = {
-    ...process.env,
-    JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl',
-    PRIVQL_PSEUDONYM_SECRET: process.env.PRIVQL_PSEUDONYM_SECRET ?? 'privql-bench-pseudonym-secret-0123456789-abc',
-    PRIVQL_DEMO: '0',
-    NODE_ENV: 'production',
-    PRIVQL_RATE_LIMIT_PRINCIPAL: '100000000',
-  };
+  const env = benchEnv({ NODE_ENV: 'production', PRIVQL_RATE_LIMIT_PRINCIPAL: '100000000' });
   const config = loadConfig(env);
   if (!config.databaseUrl) throw new Error('bench:cpu needs DATABASE_URL (a PostgreSQL server)');
   await withSeededDatabase({ name: 'cpucost', url: config.databaseUrl, customers: CUSTOMERS, poolMax: 4 }, async (db, seededInS) => {

@@ -18,6 +18,7 @@ import { mintToken } from '../src/auth/token';
 import { demoAppFor } from '../src/auth/demoApps';
 import { startPrivqlServer } from '../src/server/app';
 import { withSeededDatabase } from './support/seededDatabase';
+import { benchEnv } from './support/benchEnv';
 import { unguardedSchema } from './support/unguardedSchema';
 import { benchStats, printStats } from './stats';
 import { benchRefresh } from './release';
@@ -88,15 +89,7 @@ async function statementsPerRequest(knex: Knex, url: string, c: Caller): Promise
 }
 
 async function main(): Promise<void> {
-  const env = {
-    ...process.env,
-    JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl',
-    PRIVQL_PSEUDONYM_SECRET: process.env.PRIVQL_PSEUDONYM_SECRET ?? 'privql-bench-pseudonym-secret-0123456789-abc',
-    PRIVQL_DEMO: '0',
-    // One principal per role sends thousands of requests a minute here: the
-    // benchmark measures the data path, not the rate limit.
-    PRIVQL_RATE_LIMIT_PRINCIPAL: process.env.PRIVQL_RATE_LIMIT_PRINCIPAL ?? '100000000',
-  };
+  const env = benchEnv();
   const config = loadConfig(env);
   await withSeededDatabase({ name: 'bench', url: config.databaseUrl, customers: CUSTOMERS, poolMax: 10 }, async (db, seededInS) => {
     console.log(`privql bench: ${db.describe()}, ${CUSTOMERS} customers (seeded in ${seededInS} s)`);

@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { mintToken } from '../src/auth/token';
 import { startPrivqlServer } from '../src/server/app';
 import { withSeededDatabase } from './support/seededDatabase';
+import { benchEnv } from './support/benchEnv';
 
 const QUERY = '{ customerStats(groupBy: [CITY, AGE_BAND], measures: [COUNT, AVG_INCOME]) { k suppressedGroups groups { values { value } count avgIncome } } }';
 const BARE_SQL = `SELECT c.city, (date_part('year', age(current_date, c.birth_date))::int / 10) * 10 AS age_band, count(*)::int AS count, avg(c.estimated_income)::float8 AS avg_income
@@ -53,15 +54,8 @@ export function printStats(r: { api: number; sql: number; groups: number }, cust
 async function main(): Promise<void> {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
   const requests = Number(process.env.BENCH_REQUESTS ?? 60);
-  const config = loadConfig({
-    ...process.env,
-    JWT_SECRET: process.env.JWT_SECRET ?? 'privql-bench-secret-0123456789-abcdefghijkl',
-    PRIVQL_PSEUDONYM_SECRET: process.env.PRIVQL_PSEUDONYM_SECRET ?? 'privql-bench-pseudonym-secret-0123456789-abc',
-    PRIVQL_DEMO: '0',
-    PRIVQL_RATE_LIMIT_PRINCIPAL: process.env.PRIVQL_RATE_LIMIT_PRINCIPAL ?? '100000000',
-    // 100k customers: seeding and the first answers are slow on PGlite.
-    PRIVQL_REQUEST_TIMEOUT_MS: process.env.PRIVQL_REQUEST_TIMEOUT_MS ?? '60000',
-  });
+  // 100k customers: seeding and the first answers are slow on PGlite.
+  const config = loadConfig(benchEnv({ PRIVQL_REQUEST_TIMEOUT_MS: process.env.PRIVQL_REQUEST_TIMEOUT_MS ?? '60000' }));
   await withSeededDatabase({ name: 'bench_stats', url: config.databaseUrl, customers, poolMax: 10 }, async (db, seededInS) => {
     console.log(`privql bench:stats: ${db.describe()}, ${customers} customers (seeded in ${seededInS} s), ${requests} requests each`);
     const server = await startPrivqlServer({ config, db, port: 0 });
