@@ -14,6 +14,7 @@ import * as releaseClassKey from './migrations/007_anonymous_release_class_key';
 import * as releaseEpoch from './migrations/008_release_epoch';
 import * as selfService from './migrations/009_self_service';
 import * as privacyNotice from './migrations/010_privacy_notice';
+import * as logCanonicalInlined from './migrations/011_log_canonical_inlined';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '008_release_epoch': releaseEpoch,
   '009_self_service': selfService,
   '010_privacy_notice': privacyNotice,
+  '011_log_canonical_inlined': logCanonicalInlined,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -53,46 +53,67 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             const key = JSON.stringify([at.app, at.principal, at.role, at.purpose, denied]);
             await options.denials.record({ key, ctx: at, detail: { code: denied[0].code, denied } }).catch((err) => options.onWriteFailure?.(err));
           } else if (!recorder.isEmpty) {
-            try {
-              await options.accessLog.writeRequest(at, recorder);
-            } catch (err) {
-              options.onWriteFailure?.(err);
+            // The record is taken from the recorder now; while its INSERT
+            // commits, the explanation below is built (CPU work the response
+            // needs anyway), and nothing is released until the commit is seen.
+            const written = settled(() => options.accessLog.writeRequest(at, recorder));
+            const explanation = privacyExtension(ctx);
+            const failed = await written;
+            if (failed) {
+              options.onWriteFailure?.(failed.err);
               // A refusal that cannot be logged is still a refusal; data is not.
               if (!recorder.hasReads) return;
               response.body.singleResult = withheld(ctx);
               response.http.status = 503;
               return;
             }
+            if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
+            return;
           }
-          // Only responses that carry customer records say how they were treated.
-          if (!privacy || (!recorder.hasReads && recorder.exclusions.length === 0)) return;
-          const { view, purpose } = privacy.context;
-          // Rows of the anonymous release are banded at the release's level; elsewhere at the policy's width.
-          const release = ctx.releaseServed;
-          const releaseLevels = release ? levelsOf(ANONYMITY_POLICY, release) : undefined;
-          const bandWidthOf = (coordinate: string) =>
-            releaseLevels ? bandWidthAt(ANONYMITY_POLICY, releaseLevels, coordinate) : privacy.hasField(coordinate) ? privacy.plan(coordinate).policy.bandWidth : undefined;
-          result.extensions = {
-            ...result.extensions,
-            privacy: {
-              view: view.name,
-              purpose,
-              ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
-              withheld: explainWithheld(recorder.fieldUses, {
-                purpose,
-                seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented),
-                bandWidthOf,
-                ...(releaseLevels ? { releasedLevelOf: (coordinate: string) => levelOfField(ANONYMITY_POLICY, releaseLevels, coordinate) } : {}),
-              }),
-              // How the release was cut: totals and levels, nothing per customer.
-              ...(release
-                ? { release: { k: release.k, achievedK: release.achievedK, refreshedAt: release.refreshedAt, released: release.released, suppressed: release.suppressed, levels: release.levels } }
-                : {}),
-            },
-          };
+          const explanation = privacyExtension(ctx);
+          if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
         },
       };
     },
+  };
+}
+
+/** The write's outcome as a value (never a rejection left unhandled while other work runs). */
+function settled(write: () => Promise<void>): Promise<{ err: unknown } | null> {
+  try {
+    return write().then(
+      () => null,
+      (err: unknown) => ({ err }),
+    );
+  } catch (err) {
+    return Promise.resolve({ err });
+  }
+}
+
+/** How the request's customer records were treated; none for a response that carries none. */
+function privacyExtension(ctx: PrivqlContext): Record<string, unknown> | undefined {
+  const { recorder, privacy } = ctx;
+  if (!privacy || (!recorder.hasReads && recorder.exclusions.length === 0)) return undefined;
+  const { view, purpose } = privacy.context;
+  // Rows of the anonymous release are banded at the release's level; elsewhere at the policy's width.
+  const release = ctx.releaseServed;
+  const releaseLevels = release ? levelsOf(ANONYMITY_POLICY, release) : undefined;
+  const bandWidthOf = (coordinate: string) =>
+    releaseLevels ? bandWidthAt(ANONYMITY_POLICY, releaseLevels, coordinate) : privacy.hasField(coordinate) ? privacy.plan(coordinate).policy.bandWidth : undefined;
+  return {
+    view: view.name,
+    purpose,
+    ...(view.excludesOptedOut ? { excludesOptedOutOf: view.excludesOptedOut } : {}),
+    withheld: explainWithheld(recorder.fieldUses, {
+      purpose,
+      seesConsent: showsValue(privacy.plan('OptOuts.sensitiveDataUse').consented),
+      bandWidthOf,
+      ...(releaseLevels ? { releasedLevelOf: (coordinate: string) => levelOfField(ANONYMITY_POLICY, releaseLevels, coordinate) } : {}),
+    }),
+    // How the release was cut: totals and levels, nothing per customer.
+    ...(release
+      ? { release: { k: release.k, achievedK: release.achievedK, refreshedAt: release.refreshedAt, released: release.released, suppressed: release.suppressed, levels: release.levels } }
+      : {}),
   };
 }
 
