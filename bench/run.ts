@@ -30,7 +30,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const execFileAsync = promisify(execFile);
-const ROLES = ['AGENT', 'MARKETER', 'DECISION_ENGINE', 'PARTNER', 'ANALYST', 'OFFICER'];
+const ROLES = (process.env.BENCH_ROLES ?? 'AGENT,MARKETER,DECISION_ENGINE,PARTNER,ANALYST,OFFICER').split(',');
 const QUERY = `{ customers(first: 100) { nodes {
   id accountNumber name email phone street city postalCode birthDate age estimatedIncome
   shoppingHabits segment ethnicity religion optOuts { directMarketing thirdPartyDisclosure automatedDecision sensitiveDataUse }
@@ -80,12 +80,19 @@ const ms = (x: number) => `${x.toFixed(1)}`.padStart(6);
 
 async function statementsPerRequest(knex: Knex, url: string, c: Caller): Promise<string> {
   await post(url, c).then((r) => r.text()); // refresh any cache first
-  const kinds: string[] = [];
-  const listener = (q: { sql: string }) => kinds.push(q.sql.trim().split(/\s+/)[0].toLowerCase());
-  knex.on('query', listener);
-  await post(url, c).then((r) => r.text());
-  knex.removeListener('query', listener);
-  return `${kinds.length} (${kinds.join(', ')})`;
+  // The three servers share one knex: a background statement of another
+  // (a release check, a chain check) can land in a request's window. The
+  // fewest over three requests is the request's own.
+  let fewest: string[] | null = null;
+  for (let i = 0; i < 3; i++) {
+    const kinds: string[] = [];
+    const listener = (q: { sql: string }) => kinds.push(q.sql.trim().split(/\s+/)[0].toLowerCase());
+    knex.on('query', listener);
+    await post(url, c).then((r) => r.text());
+    knex.removeListener('query', listener);
+    if (!fewest || kinds.length < fewest.length) fewest = kinds;
+  }
+  return `${fewest!.length} (${fewest!.join(', ')})`;
 }
 
 async function main(): Promise<void> {
