@@ -17,6 +17,7 @@ import { BASE_TABLE, createBaseTable } from './baseTable';
 import { classSizes, groupByKeys } from './classSizes';
 import { describeLevels, releaseColumns, RELEASE_COLUMN_TYPES, type LevelVector } from './levelSql';
 import { releaseEpoch } from './releaseEpoch';
+import { clearOrderIndexes } from './releaseOrderBuild';
 import { readReleaseMeta, summaryOf, type ReleaseSummary } from './releaseMeta';
 import { searchLevels } from './search';
 
@@ -70,6 +71,8 @@ async function refreshIn(trx: Knex.Transaction, policy: AnonymityPolicy, onlyIfS
   const customers = await createBaseTable(trx, policy);
   const search = await searchLevels(policy, customers, classSizes(trx, policy));
   await trx.raw('DELETE FROM anonymous_release');
+  // The sort indexes were built for the rows just deleted: they go with them (the server rebuilds them).
+  await clearOrderIndexes(trx);
   const released = await insertRelease(trx, policy, search.levels);
   const levels = describeLevels(policy, search.levels);
   const achievedK = released > 0 ? search.evaluation.achievedK : null;

@@ -10,15 +10,28 @@
 // refreshing in the background would answer faster but would keep showing a
 // customer who just asked to be erased.
 
+//
+// It also keeps the release's sort indexes (releaseOrderIndex.ts), always in
+// the background: built at start-up and after each refresh for the
+// applications that list the release (`indexedOrders`), and for any other
+// whose page was served without one. A page never waits for an index: until
+// it is built, pages hash, in the same order.
+
 import type { Knex } from 'knex';
 import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
+import type { KeyedOrder } from '../plan/recipientOrder';
 import { refreshRelease } from './refresh';
+import { buildOrderIndex } from './releaseOrderBuild';
+import { orderIndexId } from './releaseOrderIndex';
 import { readReleaseMeta, type ReleaseSummary } from './releaseMeta';
 
 // Each round either serves a current release or refreshes; a change that
 // lands during a refresh costs one more round. Past this, data changes faster
 // than the release can be cut, and the request fails rather than serve old values.
 const MAX_ROUNDS = 3;
+
+/** indexAll's reading of the applications, among the builds (no index id is this short). */
+const LISTING = 'applications';
 
 export class ReleaseUnavailableError extends Error {}
 
@@ -33,11 +46,15 @@ export const RELEASE_CHECK_MS = 30_000;
 export class ReleaseKeeper {
   private inflight: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Index builds under way, by index id (hex): one per order at a time. */
+  private readonly indexing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Knex,
     private readonly policy: AnonymityPolicy = ANONYMITY_POLICY,
     private readonly log: (message: string) => void = () => undefined,
+    /** The keyed orders of the registered applications that list the release. */
+    private readonly indexedOrders: () => Promise<KeyedOrder[]> = async () => [],
   ) {}
 
   /** The current release's summary, refreshing first when customer data changed since it was cut. */
@@ -54,9 +71,40 @@ export class ReleaseKeeper {
     throw new ReleaseUnavailableError('the anonymous release could not be brought up to date');
   }
 
-  /** Refreshes if stale (start-up); resolves when the release is current. */
+  /** Refreshes if stale (start-up); resolves when the release is current. Starts its indexes' builds. */
   async prepare(): Promise<ReleaseSummary> {
-    return this.current();
+    const summary = await this.current();
+    this.indexAll();
+    return summary;
+  }
+
+  /** Builds `order`'s sort index in the background, unless a build of it is under way. */
+  indexOrder(order: KeyedOrder): void {
+    const id = orderIndexId(order).toString('hex');
+    if (this.indexing.has(id)) return;
+    const build = buildOrderIndex(this.db, order)
+      .then((outcome) => {
+        if (outcome === 'full') this.log('an application pages the anonymous release without a sort index: the most indexes a release keeps are built');
+      })
+      .catch(() => this.log('a sort index of the anonymous release could not be built; its pages hash until it is'))
+      .finally(() => this.indexing.delete(id));
+    this.indexing.set(id, build);
+  }
+
+  /** Builds (in the background) the indexes of every registered application that lists the release. */
+  private indexAll(): void {
+    const listing = this.indexedOrders()
+      .then(
+        (orders) => orders.forEach((order) => this.indexOrder(order)),
+        () => this.log('the applications whose sort index the anonymous release keeps could not be read'),
+      )
+      .finally(() => this.indexing.delete(LISTING));
+    this.indexing.set(LISTING, listing);
+  }
+
+  /** Resolves when no index build is under way (tests, and stop). */
+  async indexed(): Promise<void> {
+    while (this.indexing.size > 0) await Promise.all(this.indexing.values());
   }
 
   /** Refreshes a stale release every `intervalMs` in the background, until `stop`. */
@@ -71,12 +119,14 @@ export class ReleaseKeeper {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.inflight?.catch(() => undefined);
+    await this.indexed();
   }
 
   private refreshOnce(): Promise<unknown> {
     this.inflight ??= refreshRelease(this.db, { policy: this.policy, onlyIfStale: true })
       .then((result) => {
         if (result.refreshed) {
+          this.indexAll();
           const s = result.summary;
           this.log(`anonymous release refreshed in ${result.ms} ms: ${s.released} released, ${s.suppressed} suppressed, achieved k ${s.achievedK ?? '-'}`);
         }

@@ -39,6 +39,10 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   // Refreshed by the server when customer data changed; holds no identifiers.
   anonymous_release: ['SELECT', 'INSERT', 'DELETE'],
   anonymous_release_meta: ['SELECT', 'UPDATE'],
+  // The release's per-application sort index (migration 012): built and
+  // cleared by the server, read by its pages. The reader roles get nothing.
+  release_order: ['SELECT', 'INSERT', 'DELETE'],
+  release_order_state: ['SELECT', 'INSERT', 'DELETE'],
   // Analysts' ε spent per day (a conditional upsert) and the exact cells released to them.
   aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
   aggregate_released_cells: ['SELECT', 'INSERT'],

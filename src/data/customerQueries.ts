@@ -13,6 +13,8 @@ import { RELEASE_FILTER_SQL, customerFilterColumn, filterSql, type CustomerFilte
 import { runShape, type ShapeValues } from './compiledSql';
 import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValueSql, type FieldOrder } from './fieldOrder';
 import { PAGE_ORDERS, pageOrdersSql } from './pageOrders';
+import { keyedPage } from './keyedPage';
+import { orderIndexId } from '../anonymity/releaseOrderIndex';
 import type { OrderRow } from './orderQueries';
 
 /** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
@@ -122,6 +124,9 @@ export interface CustomerQuery {
   source?: 'customers' | 'release';
 }
 
+/** On a row of the release in a keyed order: whether its page came from the application's sort index. */
+export const ORDER_INDEXED = Symbol('privql.orderIndexed');
+
 /** A row's position in its order: what a cursor carries. */
 export const SORT_KEY = Symbol('privql.sortKey');
 
@@ -131,19 +136,11 @@ export interface CustomerRow {
   [RELEASED_ORDERS]?: unknown;
   [PAGE_ORDERS]?: OrderRow[];
   [RELEASE_META]?: ReleaseSummary & { needsRefresh: boolean };
+  [ORDER_INDEXED]?: boolean;
   [field: string]: unknown;
 }
 
-/**
- * The sort key of `value` (an id, as SQL) under an order: the id itself, or
- * SHA-256 of the order key and the id with the built-in sha256() (PostgreSQL
- * 11+, PGlite alike: no extension needed).
- */
-export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.Raw): Knex.Raw {
-  if (order.kind === 'id') return value;
-  return db.raw(`sha256(?::bytea || convert_to(?::text, 'UTF8'))`, [order.key, value]);
-}
-
+export { sortKeyExpression } from './keyedPage';
 
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids (values as given: real ones, or a shape's markers). */
 function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource, values: { filter: FilterSql | null; ids?: unknown }): void {
@@ -186,6 +183,8 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   filter?.bindings.forEach((value, i) => (values[`f${i}`] = value));
   if (q.ids) values.ids = q.ids;
   if (q.order.kind === 'keyed') values.key = q.order.key;
+  // The release's rows may come from the application's sort index (keyedPage.ts).
+  if (q.order.kind === 'keyed' && released) values.indexId = orderIndexId(q.order);
   if (position) {
     position.values.forEach((value, k) => value !== null && (values[`a${k}`] = value));
     values.aid = position.id;
@@ -208,6 +207,10 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if (released) {
       (row as CustomerRow)[RELEASE_META] = metaOf(row.__releaseMeta as MetaRow);
       delete row.__releaseMeta;
+    }
+    if ('__orderIndexed' in row) {
+      (row as CustomerRow)[ORDER_INDEXED] = row.__orderIndexed === true;
+      delete row.__orderIndexed;
     }
     if (released && '__releasedOrders' in row) {
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
@@ -256,17 +259,13 @@ function buildSelect(
   if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`), db.raw(`${RELEASE_META_SQL} AS "__releaseMeta"`));
   const limit = m.limit as number;
   if (q.order.kind === 'keyed') {
-    // Every row is hashed on every page, so the page is chosen on narrow
-    // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
-    // from writing the hash out again in WHERE and ORDER BY); only the page's
-    // rows are then joined back for their columns.
-    const sortKey = sortKeyExpression(db, { kind: 'keyed', key: m.key as Buffer }, db.raw(source.keyedValue));
-    const keys = db.select(db.raw(`${source.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(source.table).offset(0);
-    scopeRows(db, keys, q, source, scope);
-    const page = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(limit);
-    if (q.after) page.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [m.after as string]));
+    const { pairs, indexed } = keyedPage(db, {
+      table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId,
+      scope: (query) => scopeRows(db, query, q, source, scope),
+    });
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
-    return db.select(select).from(page.as('p')).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
+    if (indexed) select.push(db.raw('? AS "__orderIndexed"', [indexed]));
+    return db.select(select).from(pairs).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
   }
   if (q.order.kind === 'fields') {
     // Only views that see real ids may choose an order; they read the customers table.

@@ -15,6 +15,7 @@ import * as releaseEpoch from './migrations/008_release_epoch';
 import * as selfService from './migrations/009_self_service';
 import * as privacyNotice from './migrations/010_privacy_notice';
 import * as logCanonicalInlined from './migrations/011_log_canonical_inlined';
+import * as releaseOrderIndex from './migrations/012_release_order_index';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,6 +60,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '009_self_service': selfService,
   '010_privacy_notice': privacyNotice,
   '011_log_canonical_inlined': logCanonicalInlined,
+  '012_release_order_index': releaseOrderIndex,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

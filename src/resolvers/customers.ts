@@ -5,7 +5,7 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { decodePosition, type Direction } from '../data/fieldOrder';
 import { checkFilterAllowed, listOrder, rowScope } from './customerListArgs';
-import { RELEASED_ORDERS, RELEASE_META, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
+import { ORDER_INDEXED, RELEASED_ORDERS, RELEASE_META, SORT_KEY, countCustomers, selectCustomers, type CustomerFilter, type CustomerRow, type ListOrder } from '../data/customerQueries';
 import type { ExclusionScope } from '../data/exclusionQuery';
 import { PAGE_ORDERS } from '../data/pageOrders';
 import { summaryOf } from '../anonymity/releaseMeta';
@@ -153,6 +153,8 @@ async function readCustomers(
   // they were current, they are served as read (one statement); otherwise
   // (or when no row says) the release is brought up to date and read again.
   const rows = await selectCustomers(ctx.db, query);
+  // Served by hashing every released row: the keeper builds this order's index, off this request's path.
+  if (rows[0]?.[ORDER_INDEXED] === false && query.order.kind === 'keyed') ctx.release.indexOrder(query.order);
   const meta = rows[0]?.[RELEASE_META];
   if (meta && !meta.needsRefresh) {
     ctx.releaseServed = summaryOf(meta);

@@ -15,6 +15,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { forgetCustomerInOrderIndexes } from '../anonymity/releaseOrderBuild';
 import type { AccessContext } from '../audit/accessContext';
 import { writeChangeRecord } from '../audit/changeRecord';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
@@ -78,6 +79,7 @@ export async function processErasure(db: Knex, actor: AccessContext, id: string)
     // cut: the release is stale from the update above and is not served
     // until cut again, so the thinned class is never shown.
     await trx('anonymous_release').where({ customer_id: customerId }).delete();
+    await forgetCustomerInOrderIndexes(trx, customerId);
     const width = ANONYMITY_POLICY.bandWidths['Order.amount'];
     await trx.raw(
       `INSERT INTO erased_orders (placed_year, amount_band, category, channel)

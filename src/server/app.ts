@@ -35,6 +35,7 @@ import { contextFactory } from './requestContext';
 import { requestIdMiddleware } from './requestId';
 import { statusRulePlugin } from './statusRule';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import { releaseReaderOrders } from '../anonymity/releaseReaders';
 import { VerifiedChain } from '../audit/verifiedChain';
 import { retentionPublicKeysOrNone } from '../audit/retentionKey';
 import { demoCustomersRouter } from './demoCustomers';
@@ -93,7 +94,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
 
   // The anonymous view is served from the release: bring it up to date
   // before the first request (a fresh or changed database has none yet).
-  const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log);
+  const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log, () => releaseReaderOrders(db.knex, keyFor));
   await release.prepare();
   release.watch();
   // Not awaited: on a large log the first full check takes longer than a

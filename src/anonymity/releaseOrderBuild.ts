@@ -1,0 +1,60 @@
+// Builds, clears and trims the release's per-application sort index
+// (releaseOrderIndex.ts). Building is the server's job, off any request's
+// path (releaseKeeper.ts); clearing is the refresh's and the erasure's, in
+// their own transactions.
+
+import type { Knex } from 'knex';
+import type { KeyedOrder } from '../plan/recipientOrder';
+import { sortKeyExpression } from '../data/keyedPage';
+import { releaseScopedIdSql } from './releaseEpoch';
+import { MAX_INDEXED_ORDERS, ORDER_INDEX_READY_SQL, orderIndexId } from './releaseOrderIndex';
+
+export type BuildOutcome = 'built' | 'current' | 'full' | 'no release';
+
+/**
+ * Writes `order`'s index for the current release, unless it is current
+ * already. Holds the refresh's lock (refresh.ts), so no refresh commits while
+ * the index is written and the rows read are the release's latest: an index
+ * finished here is the current release's until the next refresh clears it.
+ */
+export async function buildOrderIndex(db: Knex, order: KeyedOrder): Promise<BuildOutcome> {
+  const id = orderIndexId(order);
+  return db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE anonymous_release_meta IN SHARE UPDATE EXCLUSIVE MODE');
+    const { rows } = (await trx.raw(
+      `SELECT m.refreshed_at IS NOT NULL AS cut, ${ORDER_INDEX_READY_SQL} AS ready,
+              (SELECT count(*)::int FROM release_order_state s WHERE s.order_id <> ?) AS others
+         FROM anonymous_release_meta m WHERE m.id = 1`,
+      [id, id],
+    )) as { rows: Array<{ cut: boolean; ready: boolean; others: number }> };
+    const state = rows[0];
+    if (!state?.cut) return 'no release';
+    if (state.ready) return 'current';
+    if (state.others >= MAX_INDEXED_ORDERS) return 'full';
+    await forgetOrder(trx, id);
+    // The sort key as the page computes it: the same expression, so the same bytes.
+    const sortKey = sortKeyExpression(trx, order, trx.raw(releaseScopedIdSql('r')));
+    await trx.raw(`INSERT INTO release_order (order_id, sort_key, customer_id) SELECT ?, ?, r.customer_id FROM anonymous_release r`, [id, sortKey]);
+    await trx.raw(
+      `INSERT INTO release_order_state (order_id, epoch, release_refreshed_at) SELECT ?, m.epoch, m.refreshed_at FROM anonymous_release_meta m WHERE m.id = 1`,
+      [id],
+    );
+    return 'built';
+  });
+}
+
+async function forgetOrder(trx: Knex.Transaction, id: Buffer): Promise<void> {
+  await trx.raw('DELETE FROM release_order_state WHERE order_id = ?', [id]);
+  await trx.raw('DELETE FROM release_order WHERE order_id = ?', [id]);
+}
+
+/** Every index goes with the release it was built for: in the refresh's transaction. */
+export async function clearOrderIndexes(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('DELETE FROM release_order_state');
+  await trx.raw('DELETE FROM release_order');
+}
+
+/** An erased customer leaves every index with their release row (the page would skip them anyway). */
+export async function forgetCustomerInOrderIndexes(trx: Knex.Transaction, customerId: string): Promise<void> {
+  await trx.raw('DELETE FROM release_order WHERE customer_id = ?', [customerId]);
+}

@@ -1,0 +1,73 @@
+// The rows of one page in a keyed order (src/plan/recipientOrder.ts): the
+// page's (id, sort key) pairs, which the page SELECT then joins back for
+// their columns. Two ways to the same pairs:
+// - hashing: every row in scope is hashed, then the page is cut from them;
+// - for the anonymous release, the application's sort index
+//   (src/anonymity/releaseOrderIndex.ts): a range scan of stored sort keys,
+//   joined to the release rows (a stale entry finds no row, so it cannot add
+//   one) and scoped like the hashed rows.
+// Which one runs is decided in the statement itself, by a one-time gate on
+// the index's state in the statement's snapshot: a refresh committing at
+// any moment cannot pair one release's rows with another's index.
+
+import type { Knex } from 'knex';
+import type { RecipientOrder } from '../plan/recipientOrder';
+import { ORDER_INDEX_READY_SQL } from '../anonymity/releaseOrderIndex';
+
+export interface KeyedPage {
+  /** Rows read (alias `c`): a table with its alias. */
+  table: string;
+  /** The row's id, and what the order hashes (SQL over `c`). */
+  id: string;
+  keyedValue: string;
+  /** Markers or values: the order key, the `after` position (hex), the page's length. */
+  key: unknown;
+  after?: unknown;
+  limit: number;
+  /** The release's index id, when the rows are the release's. */
+  indexId?: unknown;
+  /** Adds the page's scope (exclusions, filter, ids) to a query over `c`. */
+  scope(query: Knex.QueryBuilder): void;
+}
+
+/** The page's (id, "__sortKey") rows, and the gate's value as SQL when an index may serve it. */
+export function keyedPage(db: Knex, page: KeyedPage): { pairs: Knex.QueryBuilder | Knex.Raw; indexed: Knex.Raw | null } {
+  const hashed = hashedPairs(db, page);
+  if (page.indexId === undefined) return { pairs: hashed.as('p'), indexed: null };
+  const ready = () => db.raw(`(SELECT ${ORDER_INDEX_READY_SQL})`, [page.indexId as Knex.Value]);
+  const indexed = db
+    .select(db.raw(`${page.id} AS id`), db.raw('o.sort_key AS "__sortKey"'))
+    .from('release_order as o')
+    .join(page.table, page.id, 'o.customer_id')
+    .where('o.order_id', page.indexId as Knex.Value)
+    .andWhere(ready())
+    .orderBy('o.sort_key')
+    .limit(page.limit);
+  page.scope(indexed);
+  if (page.after !== undefined) indexed.andWhere(db.raw(`o.sort_key > decode(?, 'hex')`, [page.after as string]));
+  hashed.andWhere(db.raw('NOT ?', [ready()]));
+  return { pairs: db.raw('(? UNION ALL ?) AS p', [indexed, hashed]), indexed: ready() };
+}
+
+/**
+ * The sort key of `value` (an id, as SQL) under an order: the id itself, or
+ * SHA-256 of the order key and the id with the built-in sha256() (PostgreSQL
+ * 11+, PGlite alike: no extension needed). The index stores what this computes.
+ */
+export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.Raw): Knex.Raw {
+  if (order.kind === 'id') return value;
+  return db.raw(`sha256(?::bytea || convert_to(?::text, 'UTF8'))`, [order.key, value]);
+}
+
+function hashedPairs(db: Knex, page: KeyedPage): Knex.QueryBuilder {
+  // Every row is hashed on every page, so the page is chosen on narrow
+  // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
+  // from writing the hash out again in WHERE and ORDER BY); only the page's
+  // rows are then joined back for their columns.
+  const sortKey = sortKeyExpression(db, { kind: 'keyed', key: page.key as Buffer }, db.raw(page.keyedValue));
+  const keys = db.select(db.raw(`${page.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(page.table).offset(0);
+  page.scope(keys);
+  const pairs = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(page.limit);
+  if (page.after !== undefined) pairs.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [page.after as string]));
+  return pairs;
+}
