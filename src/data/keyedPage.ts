@@ -35,18 +35,24 @@ export function keyedPage(db: Knex, page: KeyedPage): { pairs: Knex.QueryBuilder
   const hashed = hashedPairs(db, page);
   if (page.indexId === undefined) return { pairs: hashed.as('p'), indexed: null };
   const ready = () => db.raw(`(SELECT ${ORDER_INDEX_READY_SQL})`, [page.indexId as Knex.Value]);
+  // The release row is looked up per index entry (a subquery, not a join the
+  // planner could turn into a hash of the whole index): the walk stays in
+  // sort-key order and stops at the page's end, however stale the statistics.
+  const released = db.select(db.raw('true')).from(page.table).whereRaw(`${page.id} = o.customer_id`);
+  page.scope(released);
   const indexed = db
-    .select(db.raw(`${page.id} AS id`), db.raw('o.sort_key AS "__sortKey"'))
+    .select('o.customer_id as id', 'o.sort_key as __sortKey')
     .from('release_order as o')
-    .join(page.table, page.id, 'o.customer_id')
     .where('o.order_id', page.indexId as Knex.Value)
-    .andWhere(ready())
+    .andWhere(db.raw('?', [released]))
     .orderBy('o.sort_key')
     .limit(page.limit);
-  page.scope(indexed);
   if (page.after !== undefined) indexed.andWhere(db.raw(`o.sort_key > decode(?, 'hex')`, [page.after as string]));
-  hashed.andWhere(db.raw('NOT ?', [ready()]));
-  return { pairs: db.raw('(? UNION ALL ?) AS p', [indexed, hashed]), indexed: ready() };
+  // Each branch gated above its LIMIT: the branch not taken is never started
+  // (a gate pushed under it could still launch the hash's parallel workers).
+  const gated = (branch: Knex.QueryBuilder, alias: string, gate: Knex.Raw) => db.select(`${alias}.*`).from(branch.as(alias)).where(gate);
+  const pairs = db.raw('(? UNION ALL ?) AS p', [gated(indexed, 'i', ready()), gated(hashed, 'h', db.raw('NOT ?', [ready()]))]);
+  return { pairs, indexed: ready() };
 }
 
 /**
