@@ -71,10 +71,15 @@ export class ReleaseKeeper {
     throw new ReleaseUnavailableError('the anonymous release could not be brought up to date');
   }
 
-  /** Refreshes if stale (start-up); resolves when the release is current. Starts its indexes' builds. */
+  /**
+   * Refreshes if stale (start-up); resolves when the release is current and
+   * the registered readers' indexes are built: before any request, so the
+   * first pages need no hashing (about 1.5 s an application at 100,000 rows).
+   */
   async prepare(): Promise<ReleaseSummary> {
     const summary = await this.current();
     this.indexAll();
+    await this.indexed();
     return summary;
   }
 

@@ -52,6 +52,8 @@ export interface PrivqlServer {
   schema: PrivqlSchema;
   /** The chain checks reports rest on (tests run a full check through it). */
   chain: VerifiedChain;
+  /** The anonymous release's keeper (tests wait for its index builds through it). */
+  release: ReleaseKeeper;
   stop(): Promise<void>;
 }
 
@@ -212,6 +214,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     httpServer,
     schema: privqlSchema,
     chain,
+    release,
     stop: async () => {
       await apollo.stop();
       await publicNotice.stop();
