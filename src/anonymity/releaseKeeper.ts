@@ -9,13 +9,13 @@
 // seconds at 100,000: see `npm run bench`). Serving the old release while
 // refreshing in the background would answer faster but would keep showing a
 // customer who just asked to be erased.
-
 //
-// It also keeps the release's sort indexes (releaseOrderIndex.ts), always in
-// the background: built at start-up and after each refresh for the
-// applications that list the release (`indexedOrders`), and for any other
-// whose page was served without one. A page never waits for an index: until
-// it is built, pages hash, in the same order.
+// It also keeps the release's sort indexes (releaseOrderIndex.ts) for the
+// registered applications that list the release (`indexedOrders`): built
+// before the server takes requests, again in the background after each
+// refresh it cuts, and for any application whose page was served without one
+// (a refresh by another process, an application registered since). A page
+// never waits for an index: until it is built, pages hash, in the same order.
 
 import type { Knex } from 'knex';
 import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
