@@ -18,18 +18,6 @@ export type BuildOutcome = 'built' | 'current' | 'full' | 'no release';
  * finished here is the current release's until the next refresh clears it.
  */
 export async function buildOrderIndex(db: Knex, order: KeyedOrder): Promise<BuildOutcome> {
-  const outcome = await writeOrderIndex(db, order);
-  // The page walks the index in sort-key order only when the planner knows
-  // an index id stands for a whole release: without statistics it guesses a
-  // handful of rows, sorts them all instead, and a page costs as much as
-  // hashing. Later builds keep the same shape, so the statistics stay right.
-  // (A role that does not own the table gets a warning, not an error, and
-  // autovacuum's ANALYZE follows the bulk insert soon after.)
-  if (outcome === 'built') await db.raw('ANALYZE release_order');
-  return outcome;
-}
-
-async function writeOrderIndex(db: Knex, order: KeyedOrder): Promise<BuildOutcome> {
   const id = orderIndexId(order);
   return db.transaction(async (trx) => {
     await trx.raw('LOCK TABLE anonymous_release_meta IN SHARE UPDATE EXCLUSIVE MODE');
@@ -51,6 +39,14 @@ async function writeOrderIndex(db: Knex, order: KeyedOrder): Promise<BuildOutcom
       `INSERT INTO release_order_state (order_id, epoch, release_refreshed_at) SELECT ?, m.epoch, m.refreshed_at FROM anonymous_release_meta m WHERE m.id = 1`,
       [id],
     );
+    // The page walks the index in sort-key order only when the planner knows
+    // an index id stands for a whole release: without statistics it guesses a
+    // handful of rows, sorts them all instead, and a page costs as much as
+    // hashing (seen on PGlite). Later builds keep the shape, so the
+    // statistics stay right. In this transaction, ANALYZE counts the rows
+    // just written; a role that does not own the table gets a warning, not an
+    // error, and autovacuum's ANALYZE follows the bulk insert soon after.
+    await trx.raw('ANALYZE release_order');
     return 'built';
   });
 }
