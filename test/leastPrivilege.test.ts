@@ -116,6 +116,27 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect(await verifyAccessLog(app.knex)).toMatchObject({ ok: true, checked: before + 3 });
   });
 
+  test("the anonymous release's sort index is built, read and cleared as the application role", async () => {
+    await server.release.indexed();
+    const released = Number((await owner.knex('anonymous_release').count({ n: '*' }).first())!.n);
+    expect(released).toBeGreaterThan(0);
+    expect(Number((await owner.knex('release_order').count({ n: '*' }).first())!.n)).toBe(released);
+    const served: boolean[] = [];
+    const listener = (res: { rows?: any[] }, q: { sql?: string }) => void (q.sql?.includes('"__orderIndexed"') && res.rows?.[0] && served.push(res.rows[0].__orderIndexed));
+    app.knex.on('query-response', listener);
+    try {
+      const res = await ask('{ customers(first: 5) { nodes { id } } }', 'ANALYST');
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.customers.nodes.length).toBeGreaterThan(0);
+    } finally {
+      app.knex.removeListener('query-response', listener);
+    }
+    expect(served).toEqual([true]);
+    const { refreshRelease } = await import('../src/anonymity/refresh');
+    await refreshRelease(app.knex);
+    expect(Number((await owner.knex('release_order').count({ n: '*' }).first())!.n)).toBe(0);
+  });
+
   test('the privacy report is computed as the application role; a table it may not read is listed without a count', async () => {
     const res = await ask('{ privacyReport(from: "2000-01-01", to: "2000-06-01") { chain { verified } warehouse { tables { name rows } } } }', 'OFFICER');
     expect(res.body.errors).toBeUndefined();
