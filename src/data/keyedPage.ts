@@ -4,8 +4,8 @@
 // - hashing: every row in scope is hashed, then the page is cut from them;
 // - for the anonymous release, the application's sort index
 //   (src/anonymity/releaseOrderIndex.ts): a range scan of stored sort keys,
-//   joined to the release rows (a stale entry finds no row, so it cannot add
-//   one) and scoped like the hashed rows.
+//   scoped like the hashed rows (a stale entry finds no release row in the
+//   page's join, so it cannot add one).
 // Which one runs is decided in the statement itself, by a one-time gate on
 // the index's state in the statement's snapshot: a refresh committing at
 // any moment cannot pair one release's rows with another's index.
@@ -35,19 +35,22 @@ export function keyedPage(db: Knex, page: KeyedPage): { pairs: Knex.QueryBuilder
   const hashed = hashedPairs(db, page);
   if (page.indexId === undefined) return { pairs: hashed.as('p'), indexed: null };
   const ready = () => db.raw(`(SELECT ${ORDER_INDEX_READY_SQL})`, [page.indexId as Knex.Value]);
-  // The release row is looked up per index entry (a subquery, not a join the
-  // planner could turn into a hash of the whole index): the walk stays in
-  // sort-key order and stops at the page's end, however stale the statistics.
-  const released = db.select(db.raw('true')).from(page.table).whereRaw(`${page.id} = o.customer_id`);
-  page.scope(released);
+  // The index rows carry the release's filterable values and its id, under
+  // the same alias (`c`), so the page's scope applies to them as it is and
+  // the planner, knowing how rare a filtered value is, walks the index in
+  // order or sorts the few matches. The page's join to the release then
+  // drops an entry whose release row is gone: it can shorten a page, never
+  // add a row (the refresh and the erasure keep the index from having any).
+  // Not a release-row lookup per entry: a rare value then walked the whole
+  // index, and the lookups' estimated cost alone had the statement JIT-compiled.
   const indexed = db
-    .select('o.customer_id as id', 'o.sort_key as __sortKey')
-    .from('release_order as o')
-    .where('o.order_id', page.indexId as Knex.Value)
-    .andWhere(db.raw('?', [released]))
-    .orderBy('o.sort_key')
+    .select('c.customer_id as id', 'c.sort_key as __sortKey')
+    .from('release_order as c')
+    .where('c.order_id', page.indexId as Knex.Value)
+    .orderBy('c.sort_key')
     .limit(page.limit);
-  if (page.after !== undefined) indexed.andWhere(db.raw(`o.sort_key > decode(?, 'hex')`, [page.after as string]));
+  page.scope(indexed);
+  if (page.after !== undefined) indexed.andWhere(db.raw(`c.sort_key > decode(?, 'hex')`, [page.after as string]));
   // Each branch gated above its LIMIT: the branch not taken is never started
   // (a gate pushed under it could still launch the hash's parallel workers).
   const gated = (branch: Knex.QueryBuilder, alias: string, gate: Knex.Raw) => db.select(`${alias}.*`).from(branch.as(alias)).where(gate);

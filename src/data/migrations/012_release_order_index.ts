@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 // application that lists the ANONYMOUS view, every released row's sort key
 // under that application's keyed order, so a page is a range scan of the
 // index instead of a hash of every released row (src/anonymity/releaseOrderIndex.ts).
-// - release_order: (index id, sort key, customer). The index id is a digest
+// - release_order: (index id, sort key, customer, the release's filterable
+//   values). The index id is a digest
 //   of the order key, never the key nor the application's name; the sort key
 //   is exactly the value the page would compute, SHA-256(order key ‖ epoch:id).
 // - release_order_state: which release (epoch and refresh time) an index was
@@ -20,6 +21,12 @@ export async function up(knex: Knex): Promise<void> {
       order_id    bytea NOT NULL CHECK (length(order_id) = 32),
       sort_key    bytea NOT NULL CHECK (length(sort_key) = 32),
       customer_id uuid NOT NULL,
+      -- The release's filterable values (RELEASE_FILTER_SQL), copied: a
+      -- filtered page checks them on the index row itself, and the planner,
+      -- knowing how rare a value is, walks the index or sorts the few matches.
+      city        text,
+      postal_code text,
+      segment     text,
       PRIMARY KEY (order_id, sort_key)
     )`);
   // An erasure removes the customer from every application's index at once.
