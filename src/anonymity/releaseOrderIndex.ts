@@ -28,8 +28,9 @@ const INDEX_ID_LABEL = 'privql/release-order-index/v1\0';
 
 /**
  * How many applications' indexes a release keeps at most: storage is this
- * many × released rows (about 400 bytes a row with its two b-trees: 39 MB
- * for 96,534 released rows, measured on PostgreSQL 15). An
+ * many × released rows (about 300 bytes a row with its two b-trees: 28 MB
+ * for 96,534 released rows on PostgreSQL 15, more until autovacuum reclaims
+ * the rows of a rebuilt index). An
  * application beyond it pages by hashing, as without an index.
  */
 export const MAX_INDEXED_ORDERS = 8;
