@@ -47,7 +47,7 @@ describeOnServer('index builds and the pool while another process refreshes', ()
     await admin.client.query('LOCK TABLE anonymous_release_meta IN SHARE UPDATE EXCLUSIVE MODE');
     try {
       // One ordinary page per application: each is hashed (no index of its own yet) and starts a build.
-      const pages = [];
+      const pages: Answer[] = [];
       for (const app of APPS) pages.push(await Promise.race([h.graphql(LIST, { role: 'ANALYST', app }), timeout(8_000)]));
       // An officer's lookup touches neither the release nor its lock.
       const officer = await Promise.race([h.graphql('{ customers(first: 1) { nodes { id } } }', { role: 'OFFICER' }), timeout(8_000)]);
@@ -59,11 +59,13 @@ describeOnServer('index builds and the pool while another process refreshes', ()
   }, 60_000);
 });
 
+type Answer = Awaited<ReturnType<Harness['graphql']>> | 'timed out';
+
 function timeout(ms: number): Promise<'timed out'> {
   return new Promise((resolve) => setTimeout(() => resolve('timed out'), ms));
 }
 
-function summary(res: 'timed out' | { status: number; body: { errors?: Array<{ extensions?: { code?: string } }> } }): string {
+function summary(res: Answer): string {
   if (res === 'timed out') return res;
   return res.status === 200 && !res.body.errors ? 'ok' : `${res.status} ${res.body.errors?.[0]?.extensions?.code}`;
 }
