@@ -46,8 +46,11 @@ export const RELEASE_CHECK_MS = 30_000;
 export class ReleaseKeeper {
   private inflight: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Index builds under way, by index id (hex): one per order at a time. */
+  /** Index builds asked for, by index id (hex): one per order at a time. */
   private readonly indexing = new Map<string, Promise<void>>();
+  /** Builds run one after another: at most one pooled connection is ever a build's. */
+  private builds: Promise<void> = Promise.resolve();
+  private reportedFull = false;
 
   constructor(
     private readonly db: Knex,
@@ -87,17 +90,24 @@ export class ReleaseKeeper {
   indexOrder(order: KeyedOrder): void {
     const id = orderIndexId(order).toString('hex');
     if (this.indexing.has(id)) return;
-    const build = buildOrderIndex(this.db, order)
+    const build = this.builds
+      .then(() => buildOrderIndex(this.db, order))
       .then((outcome) => {
-        if (outcome === 'full') this.log('an application pages the anonymous release without a sort index: the most indexes a release keeps are built');
+        // Said once until the next refresh, not on every page such an application reads.
+        if (outcome === 'full' && !this.reportedFull) {
+          this.reportedFull = true;
+          this.log('an application pages the anonymous release without a sort index: the most indexes a release keeps are built');
+        }
       })
       .catch(() => this.log('a sort index of the anonymous release could not be built; its pages hash until it is'))
       .finally(() => this.indexing.delete(id));
+    this.builds = build;
     this.indexing.set(id, build);
   }
 
   /** Builds (in the background) the indexes of every registered application that lists the release. */
   private indexAll(): void {
+    this.reportedFull = false;
     const listing = this.indexedOrders()
       .then(
         (orders) => orders.forEach((order) => this.indexOrder(order)),

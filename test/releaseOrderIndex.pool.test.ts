@@ -1,4 +1,4 @@
-// Review finding: the release's sort-index builds wait for the refresh's lock
+// Found in review: the release's sort-index builds wait for the refresh's lock
 // while holding a pooled connection each. While another process refreshes the
 // release (it holds that lock for seconds at 100,000 customers), one hashed
 // page from each of as many analyst applications as the pool has connections

@@ -33,6 +33,7 @@ describeOnServer('an erasure committing during an index build', () => {
     // The index is missing (as after a refresh by another process): the next analyst page starts its build.
     await h.db.knex('release_order_state').delete();
     await h.db.knex('release_order').delete();
+    let processed: ReturnType<Harness['graphql']> | undefined;
     await admin.client.query('BEGIN');
     // Lets the build insert its rows; only its ANALYZE (just before the commit) waits.
     await admin.client.query('LOCK TABLE release_order IN SHARE UPDATE EXCLUSIVE MODE');
@@ -41,14 +42,18 @@ describeOnServer('an erasure committing during an index build', () => {
       expect(page.body.errors).toBeUndefined();
       await admin.waitForLockWaits(h.db.schema!);
       const asVictim = await h.graphql('mutation { requestErasure { id } }', { role: 'CUSTOMER', sub: victim });
-      const processed = await h.graphql('mutation($id: ID!) { processErasure(id: $id) { status } }', {
+      // Not awaited here: the erasure now waits for the build to commit (the
+      // build holds the release in SHARE mode), and the build waits for this
+      // test's lock. Both waiting is the fix; then the build is let go.
+      processed = h.graphql('mutation($id: ID!) { processErasure(id: $id) { status } }', {
         role: 'OFFICER',
         variables: { id: asVictim.body.data!.requestErasure.id },
       });
-      expect(processed.body.data?.processErasure.status).toBe('COMPLETED');
+      await admin.waitForLockWaits(h.db.schema!, 2);
     } finally {
       await admin.client.query('ROLLBACK');
     }
+    expect((await processed!)?.body.data?.processErasure.status).toBe('COMPLETED');
     await h.server.release.indexed();
     // The control: the build did commit (otherwise there would be nothing to find).
     expect(Number((await h.db.knex('release_order_state').count({ n: '*' }).first())!.n)).toBe(1);
