@@ -1,0 +1,3 @@
+import { buildTemplate } from './pgliteTemplate';
+
+export default buildTemplate;
