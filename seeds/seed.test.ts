@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 // Seeds the embedded database (or, with DATABASE_URL set, a throwaway schema on
 // that server) and reads the data back.
 
@@ -9,13 +7,14 @@ import { dropSchema, migrate, openDatabase, type Database } from '../src/data/da
 import { main, parseArgs } from '../src/cli/seed';
 import { DEMO_APPLICATIONS, firstCustomerId, generateAll, type CustomerBatch } from './generate';
 import { AlreadySeededError, isSeeded, seedDatabase } from './seed';
+import { migratedArchive, migratedDataDir } from '../test/support/pgliteTemplate';
 
 const url = process.env.DATABASE_URL || undefined;
 const schema = url ? `privql_t_${randomBytes(6).toString('hex')}` : undefined;
 let db: Database;
 
 beforeAll(async () => {
-  db = await openDatabase(url ? { url, schema } : {});
+  db = await openDatabase(url ? { url, schema } : { startFrom: await migratedArchive() });
   await migrate(db);
 });
 
@@ -148,7 +147,7 @@ describe('npm run seed', () => {
       dbUrl.searchParams.set('options', `-c search_path=${schema}`);
       env = { DATABASE_URL: dbUrl.toString() };
     } else {
-      env = { PRIVQL_DATA_DIR: mkdtempSync(join(tmpdir(), 'privql-seed-')) };
+      env = { PRIVQL_DATA_DIR: await migratedDataDir('privql-seed-') };
       expect(await main(['--customers', '10'], env, io)).toBe(0);
     }
     expect(await main(['--customers', '10'], env, io)).toBe(1);

@@ -31,7 +31,7 @@ export async function cliDatabase(): Promise<CliDatabase> {
       },
     };
   }
-  const dir = migratedDataDir('privql-cli-');
+  const dir = await migratedDataDir('privql-cli-');
   const use = async <T>(fn: (db: Knex) => Promise<T>): Promise<T> => {
     const db = await openDatabase({ dataDir: dir });
     try {

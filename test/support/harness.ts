@@ -65,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = process.env.DATABASE_URL && (options.databaseUrl ?? process.env.DATABASE_URL);
   const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   // The application name lets a test find (and kill) this file's connections only.
-  const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4, startFrom: url ? undefined : migratedArchive() });
+  const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4, startFrom: url ? undefined : await migratedArchive() });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}), ...options.env });

@@ -1,3 +1,3 @@
-import { buildTemplate } from './pgliteTemplate';
+import { nameTemplateDir } from './pgliteTemplate';
 
-export default buildTemplate;
+export default nameTemplateDir;

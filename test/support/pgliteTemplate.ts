@@ -1,29 +1,57 @@
-// A migrated embedded database, made once per jest run (jestGlobalSetup.ts)
-// and copied by every test that would otherwise start an empty one. An empty
-// PGlite runs initdb first, which takes seconds; with ~100 test files that
-// was most of the PGlite run. The template is the same ten migrations on the
-// same PGlite build, made fresh each run, so a changed migration is in it.
-// With DATABASE_URL set there is no template: the server needs none.
+// A migrated embedded database, made once per jest run and copied by every
+// test that would otherwise start an empty one. An empty PGlite runs initdb
+// first, which takes seconds; with ~100 test files that was most of the
+// PGlite run. The template is the same ten migrations on the same PGlite
+// build, made fresh each run, so a changed migration is in it.
+//
+// The global setup (jestGlobalSetup.ts) only names a directory; the first
+// test file that needs the template builds it there, under a lock, so a run
+// of unit tests alone pays nothing. With DATABASE_URL set there is no
+// template: the server needs none.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { knex, type Knex } from 'knex';
+import * as lockfile from 'proper-lockfile';
 import { migrate } from '../../src/data/database';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ClientPgLite = require('knex-pglite');
 
-/** Where the template lives; set by the global setup, inherited by jest's workers. */
+/** Where the template goes; set by the global setup, inherited by jest's workers. */
 const TEMPLATE_ENV = 'PRIVQL_TEST_PGLITE_TEMPLATE';
 const ARCHIVE = 'migrated.tar';
 const DATA_DIR = 'migrated-dir';
+/** Written last: the template is complete. */
+const READY = 'ready';
 
-/** Builds the template: an archive for in-memory databases and a data directory to copy. */
-export async function buildTemplate(): Promise<void> {
+export function nameTemplateDir(): void {
   if (process.env.DATABASE_URL) return;
-  const root = mkdtempSync(join(tmpdir(), 'privql-template-'));
+  process.env[TEMPLATE_ENV] = mkdtempSync(join(tmpdir(), 'privql-template-'));
+}
+
+export function removeTemplate(): void {
+  const root = process.env[TEMPLATE_ENV];
+  if (root) rmSync(root, { recursive: true, force: true });
+}
+
+/** The template's directory once it is built; undefined without one (then initdb runs as before). */
+async function templateRoot(): Promise<string | undefined> {
+  const root = process.env[TEMPLATE_ENV];
+  if (!root || existsSync(join(root, READY))) return root;
+  // Test files start together: one builds, the others wait for it.
+  const release = await lockfile.lock(root, { stale: 30_000, retries: { retries: 1200, minTimeout: 100, maxTimeout: 250 } });
+  try {
+    if (!existsSync(join(root, READY))) await build(root);
+  } finally {
+    await release();
+  }
+  return root;
+}
+
+async function build(root: string): Promise<void> {
   const pglite = new PGlite();
   const db = knex({ client: ClientPgLite, connection: { pglite } as Knex.StaticConnectionConfig });
   try {
@@ -36,28 +64,23 @@ export async function buildTemplate(): Promise<void> {
   } finally {
     await db.destroy();
   }
-  process.env[TEMPLATE_ENV] = root;
-}
-
-export function removeTemplate(): void {
-  const root = process.env[TEMPLATE_ENV];
-  if (root) rmSync(root, { recursive: true, force: true });
+  writeFileSync(join(root, READY), '');
 }
 
 let archive: Blob | undefined;
 
-/** The migrated archive for openDatabase's startFrom; undefined without a template (then initdb runs as before). */
-export function migratedArchive(): Blob | undefined {
-  const root = process.env[TEMPLATE_ENV];
+/** The migrated archive for openDatabase's startFrom, or undefined without a template. */
+export async function migratedArchive(): Promise<Blob | undefined> {
+  const root = await templateRoot();
   if (!root) return undefined;
   archive ??= new Blob([readFileSync(join(root, ARCHIVE))]);
   return archive;
 }
 
 /** A new data directory: a copy of the migrated template when there is one, else empty. */
-export function migratedDataDir(prefix: string): string {
+export async function migratedDataDir(prefix: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const root = process.env[TEMPLATE_ENV];
+  const root = await templateRoot();
   if (root) cpSync(join(root, DATA_DIR), dir, { recursive: true });
   return dir;
 }
