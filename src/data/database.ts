@@ -74,9 +74,9 @@ const migrationSource: Knex.MigrationSource<string> = {
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) return openServer(options.url, options);
+  if (options.startFrom && options.dataDir) throw new Error('startFrom is for an in-memory database, not a data directory');
   // Before the files are touched: a second process on them loses records.
   const lock = options.dataDir ? await lockDataDir(options.dataDir) : null;
-  if (options.startFrom && options.dataDir) throw new Error('startFrom is for an in-memory database, not a data directory');
   // knex-pglite takes a started PGlite as `connection.pglite`; knex's types do not know that shape.
   const connection = options.startFrom
     ? ({ pglite: new PGlite({ loadDataDir: options.startFrom }) } as Knex.StaticConnectionConfig)
