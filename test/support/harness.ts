@@ -1,5 +1,6 @@
 // One database and one server per test file: PGlite takes seconds to start,
-// so tests within a file share them. With DATABASE_URL set, the file works in
+// so tests within a file share them (and each file's PGlite starts from the
+// run's migrated template, test/support/pgliteTemplate.ts). With DATABASE_URL set, the file works in
 // a schema of its own on that server and drops it at the end, so parallel
 // runs never see each other's rows.
 
