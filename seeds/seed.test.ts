@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // Seeds the embedded database (or, with DATABASE_URL set, a throwaway schema on
 // that server) and reads the data back.
 
@@ -7,7 +9,7 @@ import { dropSchema, migrate, openDatabase, type Database } from '../src/data/da
 import { main, parseArgs } from '../src/cli/seed';
 import { DEMO_APPLICATIONS, firstCustomerId, generateAll, type CustomerBatch } from './generate';
 import { AlreadySeededError, isSeeded, seedDatabase } from './seed';
-import { migratedArchive, migratedDataDir } from '../test/support/pgliteTemplate';
+import { migratedArchive } from '../test/support/pgliteTemplate';
 
 const url = process.env.DATABASE_URL || undefined;
 const schema = url ? `privql_t_${randomBytes(6).toString('hex')}` : undefined;
@@ -147,7 +149,8 @@ describe('npm run seed', () => {
       dbUrl.searchParams.set('options', `-c search_path=${schema}`);
       env = { DATABASE_URL: dbUrl.toString() };
     } else {
-      env = { PRIVQL_DATA_DIR: await migratedDataDir('privql-seed-') };
+      // A brand-new directory, not the tests' migrated template: seeding one is what this covers.
+      env = { PRIVQL_DATA_DIR: mkdtempSync(join(tmpdir(), 'privql-seed-')) };
       expect(await main(['--customers', '10'], env, io)).toBe(0);
     }
     expect(await main(['--customers', '10'], env, io)).toBe(1);
