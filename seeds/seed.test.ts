@@ -9,13 +9,14 @@ import { dropSchema, migrate, openDatabase, type Database } from '../src/data/da
 import { main, parseArgs } from '../src/cli/seed';
 import { DEMO_APPLICATIONS, firstCustomerId, generateAll, type CustomerBatch } from './generate';
 import { AlreadySeededError, isSeeded, seedDatabase } from './seed';
+import { migratedArchive } from '../test/support/pgliteTemplate';
 
 const url = process.env.DATABASE_URL || undefined;
 const schema = url ? `privql_t_${randomBytes(6).toString('hex')}` : undefined;
 let db: Database;
 
 beforeAll(async () => {
-  db = await openDatabase(url ? { url, schema } : {});
+  db = await openDatabase(url ? { url, schema } : { startFrom: await migratedArchive() });
   await migrate(db);
 });
 
@@ -148,6 +149,7 @@ describe('npm run seed', () => {
       dbUrl.searchParams.set('options', `-c search_path=${schema}`);
       env = { DATABASE_URL: dbUrl.toString() };
     } else {
+      // A brand-new directory, not the tests' migrated template: seeding one is what this covers.
       env = { PRIVQL_DATA_DIR: mkdtempSync(join(tmpdir(), 'privql-seed-')) };
       expect(await main(['--customers', '10'], env, io)).toBe(0);
     }

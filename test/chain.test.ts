@@ -3,9 +3,7 @@
 // first changed record, no fork under concurrency, and retention that keeps
 // what remains verifiable.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { pruneAccessLog, verifyAccessLog } from '../src/audit/chainAudit';
 import { generateKeyPairSync } from 'node:crypto';
@@ -13,6 +11,7 @@ import { main as auditCli } from '../src/cli/audit';
 import { migrate, openDatabase } from '../src/data/database';
 import { startHarness, type Harness } from './support/harness';
 import { urlInSchema, withoutTriggers } from './support/cliDatabase';
+import { migratedDataDir } from './support/pgliteTemplate';
 
 let h: Harness;
 beforeAll(async () => {
@@ -87,7 +86,7 @@ test('npm run audit:verify exits 0 with the count, or 1 naming the first broken 
   // database of the harness lives in this process's memory, so there the CLI
   // gets a database of its own, in a directory, opened only while it is used.
   const url = process.env.DATABASE_URL;
-  const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'privql-audit-'));
+  const dir = url ? undefined : await migratedDataDir('privql-audit-');
   const env: NodeJS.ProcessEnv = dir ? { PRIVQL_DATA_DIR: dir } : { DATABASE_URL: urlInSchema(url!, h.db.schema!) };
   const using = async (fn: (db: Knex) => Promise<unknown>) => {
     if (!dir) return fn(h.db.knex);

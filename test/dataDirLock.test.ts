@@ -5,14 +5,14 @@
 // with one line naming it, and every record survives. The children always
 // use the embedded database, whichever back-end the suite runs on.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '../src/auth/token';
 import { demoAppFor } from '../src/auth/demoApps';
 import { openDatabase } from '../src/data/database';
 import { LOCK_NAME } from '../src/data/dataDirLock';
 import { TEST_SECRET, PURPOSE_OF } from './support/harness';
+import { migratedDataDir } from './support/pgliteTemplate';
 import { buildDist, childEnv, runCli, startServer, type Finished, type ServerProcess } from './support/processes';
 
 let dir: string;
@@ -21,7 +21,7 @@ const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
   await buildDist();
-  dir = mkdtempSync(join(tmpdir(), 'privql-lock-'));
+  dir = await migratedDataDir('privql-lock-');
   env = childEnv({ PRIVQL_DATA_DIR: dir, JWT_SECRET: TEST_SECRET, PRIVQL_DEMO: '0', PRIVQL_SEED_CUSTOMERS: '20' });
 }, 300_000);
 

@@ -6,6 +6,7 @@
 // Server only: the embedded database has a single user, who owns everything.
 
 import { describeOnServer } from './support/onServer';
+import { migratedArchive } from './support/pgliteTemplate';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { verifyAccessLog } from '../src/audit/chainAudit';
@@ -26,7 +27,7 @@ test('PRIVQL_OWNER_DATABASE_URL without DATABASE_URL is a configuration error', 
 
 if (!URL_OF_OWNER) {
   test('the embedded database has one user: nothing to warn about', async () => {
-    const db = await openDatabase();
+    const db = await openDatabase({ startFrom: await migratedArchive() });
     try {
       expect(await prepareDatabase(db, undefined)).toEqual([]);
     } finally {

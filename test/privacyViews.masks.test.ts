@@ -10,10 +10,12 @@ import { hmacPads } from '../src/data/privacyViews/install';
 import { maskValue } from '../src/masking/mask';
 import { pseudonymKeyFor, pseudonymize } from '../src/masking/pseudonym';
 import type { Mask } from '../src/policy/vocabulary';
+import { migratedArchive } from './support/pgliteTemplate';
 
 let db: Database;
 beforeAll(async () => {
-  db = await openDatabase({ url: process.env.DATABASE_URL });
+  const url = process.env.DATABASE_URL;
+  db = await openDatabase(url ? { url } : { startFrom: await migratedArchive() });
 }, 60_000);
 afterAll(() => db?.close());
 

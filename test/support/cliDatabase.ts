@@ -4,11 +4,10 @@
 // the test only while it uses it, since the tool must be able to lock it.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { dropSchema, migrate, openDatabase } from '../../src/data/database';
+import { migratedDataDir } from './pgliteTemplate';
 
 export interface CliDatabase {
   /** What the tool needs in its environment to reach this database. */
@@ -32,7 +31,7 @@ export async function cliDatabase(): Promise<CliDatabase> {
       },
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'privql-cli-'));
+  const dir = await migratedDataDir('privql-cli-');
   const use = async <T>(fn: (db: Knex) => Promise<T>): Promise<T> => {
     const db = await openDatabase({ dataDir: dir });
     try {

@@ -1,14 +1,16 @@
 // Tests that run privql's command-line tools as child processes run them
 // compiled, as `npm start` does, from a build of their own: a shared dist/
-// could be rewritten by another test file's build while it runs. The build
+// could be rewritten by a later build while they run. Their build is a copy
+// of dist/, brought up to date first (scripts/ensureBuilt.js: compiled only
+// when the sources changed, one build at a time), rather than a tsc run of
+// their own: the same files, without a full compile per test file. The copy
 // goes under node_modules/.cache, so the compiled files still find the
 // project's node_modules and schema/.
 
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { buildDist } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -20,7 +22,8 @@ export interface CompiledCli {
 
 export async function compileCli(): Promise<CompiledCli> {
   const outDir = join(ROOT, 'node_modules', '.cache', `privql-test-build-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT });
+  await buildDist();
+  await cp(join(ROOT, 'dist'), outDir, { recursive: true });
   return {
     path: (relative) => join(outDir, relative),
     remove: () => rm(outDir, { recursive: true, force: true }),

@@ -1,5 +1,6 @@
 // One database and one server per test file: PGlite takes seconds to start,
-// so tests within a file share them. With DATABASE_URL set, the file works in
+// so tests within a file share them (and each file's PGlite starts from the
+// run's migrated template, test/support/pgliteTemplate.ts). With DATABASE_URL set, the file works in
 // a schema of its own on that server and drops it at the end, so parallel
 // runs never see each other's rows.
 
@@ -13,6 +14,7 @@ import { seedDatabase } from '../../seeds/seed';
 import { ROLE_POLICY } from '../../src/policy/roles';
 import { buildPrivqlSchema } from '../../src/server/schema';
 import { installPrivacyViews } from '../../src/data/privacyViews/install';
+import { migratedArchive } from './pgliteTemplate';
 
 export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
 export const TEST_PSEUDONYM_SECRET = 'privql-test-pseudonym-secret-9876543210-zyxwv';
@@ -64,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = process.env.DATABASE_URL && (options.databaseUrl ?? process.env.DATABASE_URL);
   const schema = url ? `privql_t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   // The application name lets a test find (and kill) this file's connections only.
-  const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4 });
+  const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4, startFrom: url ? undefined : await migratedArchive() });
   await migrate(db);
   await seedDatabase(db.knex, { customers: options.customers ?? 300 });
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, PRIVQL_PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET, PRIVQL_DEMO: '0', PRIVQL_AUDIT_TIMEOUT_MS: '1000', ...(url ? { DATABASE_URL: url } : {}), ...options.env });

@@ -1,0 +1,3 @@
+import { nameTemplateDir } from './pgliteTemplate';
+
+export default nameTemplateDir;

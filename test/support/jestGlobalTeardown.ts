@@ -1,0 +1,3 @@
+import { removeTemplate } from './pgliteTemplate';
+
+export default removeTemplate;
