@@ -31,12 +31,12 @@ const LOCK_NOT_AVAILABLE = '55P03';
  */
 export async function buildOrderIndex(db: Knex, order: KeyedOrder): Promise<BuildOutcome> {
   const id = orderIndexId(order);
-  // Without any lock first: an index already built, or no room for another,
-  // is the common answer and needs no transaction.
-  const before = await indexState(db, id);
-  if (before !== 'missing') return before;
   try {
     return await db.transaction(async (trx) => {
+      // Without any lock first: an index already built, or no room for
+      // another, is the common answer and needs neither lock.
+      const before = await indexState(trx, id);
+      if (before !== 'missing') return before;
       await trx.raw('LOCK TABLE anonymous_release_meta IN SHARE UPDATE EXCLUSIVE MODE NOWAIT');
       await trx.raw('LOCK TABLE anonymous_release IN SHARE MODE NOWAIT');
       const state = await indexState(trx, id);
