@@ -4,7 +4,8 @@
 // so the test collects them instead of letting them into jest's output, and
 // fails on any other warning — a real problem still shows.
 
-const DROPPED = /^privql: database: .*(Connection ended unexpectedly|terminating connection|Connection terminated|ECONNRESET|ECONNREFUSED)/;
+// `s`: a dropped query's warning carries its SQL text, which spans lines.
+const DROPPED = /^privql: database: .*(Connection ended unexpectedly|terminating connection|Connection terminated|ECONNRESET|ECONNREFUSED)/s;
 
 export interface DroppedConnectionWarnings {
   /** Stops collecting and returns the warnings that were not about a dropped connection. */
