@@ -153,15 +153,24 @@ async function readCustomers(
   // they were current, they are served as read (one statement); otherwise
   // (or when no row says) the release is brought up to date and read again.
   const rows = await selectCustomers(ctx.db, query);
-  // Served by hashing every released row: the keeper builds this order's index, off this request's path.
-  if (rows[0]?.[ORDER_INDEXED] === false && query.order.kind === 'keyed') ctx.release.indexOrder(query.order);
   const meta = rows[0]?.[RELEASE_META];
   if (meta && !meta.needsRefresh) {
     ctx.releaseServed = summaryOf(meta);
-    return rows;
+    return askForIndex(ctx, query.order, rows);
   }
   ctx.releaseServed = await ctx.release.current();
-  return selectCustomers(ctx.db, query);
+  return askForIndex(ctx, query.order, await selectCustomers(ctx.db, query));
+}
+
+/**
+ * Rows of a current release served by hashing every released row: the keeper
+ * builds this order's index, off this request's path. Not for rows of a stale
+ * release: that index would be cleared by the refresh about to run, and a
+ * build started first would hold up that refresh (and the request awaiting it).
+ */
+function askForIndex(ctx: PrivqlContext, order: ListOrder, rows: CustomerRow[]): CustomerRow[] {
+  if (rows[0]?.[ORDER_INDEXED] === false && order.kind === 'keyed') ctx.release.indexOrder(order);
+  return rows;
 }
 
 /** The requested fields of a type that this request may read at all (the guard decides the rest per row). */
