@@ -70,9 +70,11 @@ export function sortKeyExpression(db: Knex, order: RecipientOrder, value: Knex.R
 
 function hashedPairs(db: Knex, page: KeyedPage): Knex.QueryBuilder {
   // Every row is hashed on every page, so the page is chosen on narrow
-  // (id, key) rows, each hashed once (the OFFSET 0 fence keeps the planner
-  // from writing the hash out again in WHERE and ORDER BY); only the page's
-  // rows are then joined back for their columns.
+  // (id, key) rows; only the page's rows are then joined back for their
+  // columns. (`offset(0)` was meant as a fence against the planner writing
+  // the hash out again in WHERE and ORDER BY, but knex leaves OFFSET 0 out of
+  // the SQL, so the subquery is flattened; whether a real fence is cheaper
+  // has not been measured.)
   const sortKey = sortKeyExpression(db, { kind: 'keyed', key: page.key as Buffer }, db.raw(page.keyedValue));
   const keys = db.select(db.raw(`${page.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(page.table).offset(0);
   page.scope(keys);
