@@ -1,7 +1,7 @@
 // A migrated embedded database, made once per jest run and copied by every
 // test that would otherwise start an empty one. An empty PGlite runs initdb
 // first, which takes seconds; with ~100 test files that was most of the
-// PGlite run. The template is the same ten migrations on the same PGlite
+// PGlite run. The template is every migration (src/data/database.ts) on the same PGlite
 // build, made fresh each run, so a changed migration is in it.
 //
 // The global setup (jestGlobalSetup.ts) only names a directory; the first
