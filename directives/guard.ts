@@ -15,11 +15,16 @@ export interface GuardedContext {
 
 export class UnguardedAccessError extends Error {}
 
-export function guardCustomerFields(schema: GraphQLSchema, catalog: Catalog): GraphQLSchema {
+/**
+ * `releasedAhead`: fields left without a wrapper because their values are
+ * decided before the executor reads them (src/server/releasedSchema.ts); every
+ * other classified field is wrapped.
+ */
+export function guardCustomerFields(schema: GraphQLSchema, catalog: Catalog, releasedAhead: ReadonlySet<string> = new Set()): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       const coordinate = `${typeName}.${fieldName}`;
-      if (!catalog.fields.has(coordinate)) return config;
+      if (!catalog.fields.has(coordinate) || releasedAhead.has(coordinate)) return config;
       return { ...config, resolve: guardResolver(coordinate, config.resolve ?? defaultFieldResolver) };
     },
   });

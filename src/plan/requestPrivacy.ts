@@ -15,8 +15,19 @@ import { releaseScopedId } from '../anonymity/releaseEpoch';
 
 const GENERALIZING: ReadonlySet<Anonymizer> = new Set<Anonymizer>(['BAND', 'PREFIX', 'YEAR']);
 
+/** One field's decisions in this request, with the recording of each use. */
+export interface FieldDecider {
+  readonly plan: FieldPlan;
+  /**
+   * Decides the field for one customer and records the access; `path` (where
+   * the value goes in the response) is kept when the decision varies by
+   * customer, so extensions.privacy can say which values it applies to.
+   */
+  decide(subject: Subject, path?: Path): Decision;
+}
+
 export class RequestPrivacy {
-  private readonly plans = new Map<string, { plan: FieldPlan; use: FieldUse }>();
+  private readonly deciders = new Map<string, FieldDecider>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -26,21 +37,21 @@ export class RequestPrivacy {
   ) {}
 
   plan(coordinate: string): FieldPlan {
-    return this.entry(coordinate).plan;
+    return this.decider(coordinate).plan;
   }
 
-  private entry(coordinate: string): { plan: FieldPlan; use: FieldUse } {
-    let entry = this.plans.get(coordinate);
-    if (!entry) {
+  /** The field's decider, made on first use (its plan is computed and its use recorded from then on). */
+  decider(coordinate: string): FieldDecider {
+    let decider = this.deciders.get(coordinate);
+    if (!decider) {
       const policy = this.catalog.fields.get(coordinate);
       // The catalog refuses unclassified fields at start-up; reaching this
       // means a wrapper was installed on a field the catalog does not know.
       if (!policy) throw new Error(`no classification for ${coordinate}`);
-      const plan = planField(policy, this.context);
-      entry = { plan, use: this.recorder.fieldUse(coordinate, [plan.consented, plan.optedOut]) };
-      this.plans.set(coordinate, entry);
+      decider = fieldDecider(planField(policy, this.context), this.recorder, coordinate);
+      this.deciders.set(coordinate, decider);
     }
-    return entry;
+    return decider;
   }
 
   private recipientOrder: RecipientOrder | undefined;
@@ -71,17 +82,9 @@ export class RequestPrivacy {
     return false;
   }
 
-  /**
-   * Decides one field of one customer and records the access; `path` (where
-   * the value goes in the response) is kept when the decision varies by
-   * customer, so extensions.privacy can say which values it applies to.
-   */
+  /** Decides one field of one customer and records the access (FieldDecider.decide). */
   decide(coordinate: string, subject: Subject, path?: Path): Decision {
-    const { plan, use } = this.entry(coordinate);
-    const which = plan.uniform || !subject.sensitiveDataUseOptedOut ? 0 : 1;
-    use.note(which, subject.id);
-    if (!plan.uniform && path) use.notePath(which, path);
-    return which === 0 ? plan.consented : plan.optedOut;
+    return this.decider(coordinate).decide(subject, path);
   }
 
   /**
@@ -102,6 +105,19 @@ export class RequestPrivacy {
         return anonymizeValue(decision.strategy as Anonymizer, scoped(decision, value, from.releaseEpoch), this.pseudonymKey, { bandWidth: this.plan(coordinate).policy.bandWidth });
     }
   }
+}
+
+function fieldDecider(plan: FieldPlan, recorder: AccessRecorder, coordinate: string): FieldDecider {
+  const use: FieldUse = recorder.fieldUse(coordinate, [plan.consented, plan.optedOut]);
+  return {
+    plan,
+    decide(subject, path) {
+      const which = plan.uniform || !subject.sensitiveDataUseOptedOut ? 0 : 1;
+      use.note(which, subject.id);
+      if (!plan.uniform && path) use.notePath(which, path);
+      return which === 0 ? plan.consented : plan.optedOut;
+    },
+  };
 }
 
 // Only a pseudonym is scoped: other anonymizers keep the value as it is.

@@ -32,3 +32,14 @@ export function tag<T extends object>(row: T, subject: Subject): Tagged<T> {
 export function subjectOf(row: unknown): Subject | undefined {
   return row !== null && typeof row === 'object' ? (row as { [SUBJECT]?: Subject })[SUBJECT] : undefined;
 }
+
+/**
+ * The customer a tagged row belongs to: what a nested resolver looks up by.
+ * Not the row's `id`, which on the compiled path is the released value (a
+ * pseudonym, or null) and not the key it names.
+ */
+export function subjectIdOf(row: unknown): string {
+  const subject = subjectOf(row);
+  if (!subject) throw new Error('untagged customer row');
+  return subject.id;
+}

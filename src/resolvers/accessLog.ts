@@ -4,6 +4,7 @@
 import { readAccessLog, type AccessEntry, type AccessLogFilter, type WithinRecordOrder } from '../audit/accessLogReader';
 import { pseudonymize } from '../masking';
 import { keyedOrder, orderKeyFor, sortKeyOf } from '../plan/recipientOrder';
+import { subjectIdOf } from '../plan/subject';
 import type { CustomerRow } from '../data/customerQueries';
 import type { Decision } from '../policy/vocabulary';
 import type { PrivqlContext } from '../server/context';
@@ -73,7 +74,7 @@ export const accessLogResolvers = {
       // Staff members' identities are their own personal data: a customer
       // learns which application, role and purpose, not which employee.
       // Recorded as the classified field Customer.accessHistory by the field guard.
-      return (await page(ctx, { subjectId: customer.id }, args, { forCustomer: ctx.caller.role === 'CUSTOMER' })).connection;
+      return (await page(ctx, { subjectId: subjectIdOf(customer) }, args, { forCustomer: ctx.caller.role === 'CUSTOMER' })).connection;
     },
   },
 };

@@ -32,7 +32,7 @@ export function pageSize(first: number | null | undefined, max: number, fallback
  * endCursor always gives the next page, and hasNextPage says whether that
  * page has a row — what `totalCount > 0` would say, nothing more.
  */
-export function connection<T, N>(page: T[], hasNextPage: boolean, cursorOf: (item: T) => string, nodeOf: (item: T) => N, startCursor: string | null = null) {
+export function connection<T, N>(page: T[], hasNextPage: boolean, cursorOf: (item: T) => string, nodeOf: (item: T, index: number) => N, startCursor: string | null = null) {
   const made = new Map<T, string>();
   const cursor = (item: T) => made.get(item) ?? made.set(item, cursorOf(item)).get(item)!;
   const nodes = page.map(nodeOf);

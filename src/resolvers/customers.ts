@@ -16,6 +16,7 @@ import { badUserInput, forbidden } from '../server/errors';
 import type { PrivqlContext } from '../server/context';
 import { UUID, connection, pageSize, uuidArg } from './args';
 import { fieldNodesAt, selectedFields } from './selection';
+import { ROWS_AS_READ, type RowPresenter } from './rowPresenter';
 
 export const MAX_PAGE_SIZE = 500;
 // Nested customer-data types and the Customer field that reaches them.
@@ -28,75 +29,85 @@ interface CustomersArgs {
   orderBy?: Array<{ field: string; direction?: Direction | null }> | null;
 }
 
-export const customerResolvers = {
-  Query: {
-    async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
-      const privacy = requirePrivacy(ctx);
-      const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
-      checkFilterAllowed(privacy, args.filter ?? {});
-      const order = listOrder(privacy, args.orderBy);
-      const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
-      // One answer for forged, tampered, replayed and foreign cursors, and for
-      // cursors of another order, alike: the difference would tell a caller
-      // whose cursor it holds.
-      if (after === null || (after !== undefined && !isPositionIn(order, after))) {
-        throw badUserInput('after is not a cursor this server issued to this caller for this list');
-      }
-      const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
-      const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1 });
-      const page = rows.slice(0, first);
-      const hasNextPage = rows.length > first;
-      // The result covered the positions after `after` up to its last row (or
-      // to the end, on the last page); `first: 0` covered none.
-      if (page.length > 0 || !hasNextPage) {
-        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
-      }
-      const list = connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (row) => row, args.after ?? null);
-      // A function: GraphQL calls it only when totalCount is selected, so the
-      // COUNT statement is sent only then.
-      return { ...list, totalCount: () => countCustomers(ctx.db, rowScope(privacy, args.filter ?? {})) };
+/**
+ * The resolvers over customer records; `present` hands their rows to the
+ * executor (as read for the field guard, or released: rowPresenter.ts).
+ */
+export function customerResolversWith(present: RowPresenter) {
+  return {
+    Query: {
+      async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+        const privacy = requirePrivacy(ctx);
+        const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
+        checkFilterAllowed(privacy, args.filter ?? {});
+        const order = listOrder(privacy, args.orderBy);
+        const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
+        // One answer for forged, tampered, replayed and foreign cursors, and for
+        // cursors of another order, alike: the difference would tell a caller
+        // whose cursor it holds.
+        if (after === null || (after !== undefined && !isPositionIn(order, after))) {
+          throw badUserInput('after is not a cursor this server issued to this caller for this list');
+        }
+        const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
+        const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1 });
+        const page = rows.slice(0, first);
+        const hasNextPage = rows.length > first;
+        // The result covered the positions after `after` up to its last row (or
+        // to the end, on the last page); `first: 0` covered none.
+        if (page.length > 0 || !hasNextPage) {
+          noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
+        }
+        const shown = present.page(privacy, page, info);
+        const list = connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (_row, i) => shown[i], args.after ?? null);
+        // A function: GraphQL calls it only when totalCount is selected, so the
+        // COUNT statement is sent only then.
+        return { ...list, totalCount: () => countCustomers(ctx.db, rowScope(privacy, args.filter ?? {})) };
+      },
+
+      async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+        const privacy = requirePrivacy(ctx);
+        const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
+        noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
+        return row ? present.one(privacy, row, info) : null;
+      },
+
+      async me(_: unknown, __: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+        const privacy = requirePrivacy(ctx);
+        if (!UUID.test(ctx.caller.sub)) return null;
+        const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [ctx.caller.sub], limit: 1 });
+        return row ? present.one(privacy, row, info) : null;
+      },
     },
 
-    async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
-      const privacy = requirePrivacy(ctx);
-      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
-      noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
-      return row ?? null;
+    CustomerConnection: {
+      // Called explicitly: graphql-js's default resolver would call the function
+      // too, but graphql-jit (src/server/compiledExecution.ts) reads plain
+      // properties without calling them.
+      totalCount: (connection: { totalCount: () => Promise<number> }) => connection.totalCount(),
     },
 
-    async me(_: unknown, __: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
-      const privacy = requirePrivacy(ctx);
-      if (!UUID.test(ctx.caller.sub)) return null;
-      const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [ctx.caller.sub], limit: 1 });
-      return row ?? null;
+    Customer: {
+      // Orders inherit their customer's tag: they are that customer's personal data.
+      async orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+        const subject = subjectOf(customer);
+        if (!subject) return null;
+        // A row of the anonymous release carries its orders at the release's
+        // level (null: suppressed); the order table is not read for it.
+        if (RELEASED_ORDERS in customer) {
+          const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
+          return released === null ? null : present.orders(ctx.privacy, released.map((order) => tag({ ...order, id: null }, subject)), info);
+        }
+        // Read with the row (one statement for a page and its orders); rows
+        // from elsewhere go through the per-request batch loader.
+        const orders = customer[PAGE_ORDERS] ?? (await ctx.loaders.ordersByCustomer.load(subject.id));
+        return present.orders(ctx.privacy, orders.map((order) => tag(order, subject)), info);
+      },
     },
-  },
+  };
+}
 
-  CustomerConnection: {
-    // Called explicitly: graphql-js's default resolver would call the function
-    // too, but graphql-jit (src/server/compiledExecution.ts) reads plain
-    // properties without calling them.
-    totalCount: (connection: { totalCount: () => Promise<number> }) => connection.totalCount(),
-  },
-
-  Customer: {
-    // Orders inherit their customer's tag: they are that customer's personal data.
-    async orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
-      const subject = subjectOf(customer);
-      if (!subject) return null;
-      // A row of the anonymous release carries its orders at the release's
-      // level (null: suppressed); the order table is not read for it.
-      if (RELEASED_ORDERS in customer) {
-        const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
-        return released === null ? null : released.map((order) => tag({ ...order, id: null }, subject));
-      }
-      // Read with the row (one statement for a page and its orders); rows
-      // from elsewhere go through the per-request batch loader.
-      const orders = customer[PAGE_ORDERS] ?? (await ctx.loaders.ordersByCustomer.load(customer.id));
-      return orders.map((order) => tag(order, subject));
-    },
-  },
-};
+/** As read: the guarded schema's (and the unguarded benchmark's). */
+export const customerResolvers = customerResolversWith(ROWS_AS_READ);
 
 // The log records who an opt-out kept out of this result; the ids are
 // resolved in SQL when the record is written, never read here.

@@ -6,7 +6,7 @@
 
 import type { AccessContext } from '../audit/accessContext';
 import type { Decision, OptOutKind } from '../policy/vocabulary';
-import { tag } from '../plan/subject';
+import { subjectIdOf, tag } from '../plan/subject';
 import type { CustomerRow } from '../data/customerQueries';
 import type { PrivqlContext } from '../server/context';
 import { privqlError } from '../server/errors';
@@ -122,13 +122,13 @@ export const selfServiceResolvers = {
   Customer: {
     async optOutHistory(customer: CustomerRow, args: { first?: number | null }, ctx: PrivqlContext) {
       const first = pageSize(args.first, MAX_HISTORY_PAGE, HISTORY_PAGE);
-      return (await ctx.loaders.optOutHistory.load(customer.id)).slice(0, first).map(optOutChangeNode);
+      return (await ctx.loaders.optOutHistory.load(subjectIdOf(customer))).slice(0, first).map(optOutChangeNode);
     },
     async pendingChangeRequests(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
-      return (await ctx.loaders.pendingChangeRequests.load(customer.id)).map(changeRequestNode);
+      return (await ctx.loaders.pendingChangeRequests.load(subjectIdOf(customer))).map(changeRequestNode);
     },
     async erasureRequests(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
-      return (await ctx.loaders.erasureRequests.load(customer.id)).map(erasureRequestNode);
+      return (await ctx.loaders.erasureRequests.load(subjectIdOf(customer))).map(erasureRequestNode);
     },
   },
 };

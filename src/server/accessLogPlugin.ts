@@ -1,7 +1,8 @@
 // The fail-closed step of every request, hooked to Apollo's willSendResponse
-// stage, which Apollo awaits before it writes anything to the socket: the
-// request's access record is committed first, and if it cannot be, a response
-// that carries customer data is replaced by AUDIT_UNAVAILABLE (HTTP 503).
+// stage: the request's access record is committed before anything is written
+// to the socket (awaited here, or over HTTP by the response gate, which holds
+// the serialized answer), and if it cannot be, a response that carries
+// customer data is replaced by AUDIT_UNAVAILABLE (HTTP 503).
 
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -14,6 +15,7 @@ import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { bandWidthAt, levelOfField } from '../anonymity/levelSql';
 import { levelsOf } from '../anonymity/releaseMeta';
 import { idExtensions } from './requestId';
+import type { Replacement } from './responseGate';
 
 export interface AccessLogPluginOptions {
   accessLog: AccessLog;
@@ -54,20 +56,24 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             await options.denials.record({ key, ctx: at, detail: { code: denied[0].code, denied } }).catch((err) => options.onWriteFailure?.(err));
           } else if (!recorder.isEmpty) {
             // The record is taken from the recorder now; while its INSERT
-            // commits, the explanation below is built (CPU work the response
-            // needs anyway), and nothing is released until the commit is seen.
+            // commits, the explanation below is built and (over HTTP) Apollo
+            // serializes the answer. Nothing is released until the commit is
+            // seen: the response gate holds the bytes (responseGate.ts).
             const written = settled(() => options.accessLog.writeRequest(at, recorder));
             const explanation = privacyExtension(ctx);
-            const failed = await written;
-            if (failed) {
+            if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
+            const outcome = written.then((failed): Replacement | null => {
+              if (!failed) return null;
               options.onWriteFailure?.(failed.err);
               // A refusal that cannot be logged is still a refusal; data is not.
-              if (!recorder.hasReads) return;
-              response.body.singleResult = withheld(ctx);
-              response.http.status = 503;
-              return;
+              return recorder.hasReads ? { status: 503, body: withheld(ctx) } : null;
+            });
+            if (ctx.responseGate) return ctx.responseGate.hold(outcome);
+            const replacement = await outcome;
+            if (replacement) {
+              response.body.singleResult = replacement.body as typeof response.body.singleResult;
+              response.http.status = replacement.status;
             }
-            if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
             return;
           }
           const explanation = privacyExtension(ctx);

@@ -22,6 +22,7 @@ import { ROLES } from '../policy/vocabulary';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { cursorCodec } from '../resolvers/cursor';
 import { accessLogPlugin } from './accessLogPlugin';
+import { responseGateMiddleware } from './responseGate';
 import type { PrivqlContext } from './context';
 import { errorFormatter } from './errors';
 import { graphiqlRouter } from './graphiql';
@@ -120,7 +121,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const httpServer = http.createServer({ ...bounds.httpServerOptions, requireHostHeader: false }, app);
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
-    ...(options.execution === 'graphql-js' ? { schema: privqlSchema.schema } : { gateway: compiledGateway(privqlSchema.schema) }),
+    ...(options.execution === 'graphql-js' ? { schema: privqlSchema.schema } : { gateway: compiledGateway(privqlSchema.schema, privqlSchema.released) }),
     formatError: errorFormatter(privqlSchema.schema),
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -179,6 +180,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     express.json({ limit: config.limits.maxBodyBytes }),
     bounds.deadlines.middleware,
     publicNotice.handler,
+    responseGateMiddleware,
     expressMiddleware(apollo, {
       context: rateLimitedContext(
         contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice }),

@@ -40,13 +40,17 @@ type Result = ExecutionResult<Record<string, unknown>>;
 /** How many operations ran compiled, since the process started (tests check the fast path was taken). */
 export const compiledRuns = { count: 0 };
 
-export function compiledGateway(schema: GraphQLSchema): GatewayInterface {
+/**
+ * `released`: the schema compiled operations run on (releasedSchema.ts): the
+ * same types and fields as `schema`, on which everything else runs.
+ */
+export function compiledGateway(schema: GraphQLSchema, released: GraphQLSchema = schema): GatewayInterface {
   const cache = new Map<string, CompiledQuery | null>();
   const compiledFor = (request: GatewayGraphQLRequestContext): CompiledQuery | null => {
     const key = `${request.operationName ?? ''}\n${request.queryHash}`;
     let entry = cache.get(key);
     if (entry === undefined) {
-      entry = compilable(schema, request) ? compile(schema, request.document, request.operationName) : null;
+      entry = compilable(schema, request) ? compile(released, request.document, request.operationName) : null;
       if (cache.size >= MAX_COMPILED) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
     }

@@ -8,6 +8,7 @@ import type { VerifiedChain } from '../audit/verifiedChain';
 import type { ReleaseSummary } from '../anonymity/releaseMeta';
 import type { CallerCursors } from '../resolvers/cursor';
 import type { NoticeSource } from '../governance/notice/store';
+import type { ResponseGate } from './responseGate';
 
 /** What every resolver of one request sees. */
 export interface PrivqlContext {
@@ -33,6 +34,8 @@ export interface PrivqlContext {
   globalPrivacyControl?: boolean;
   /** What the privacy notice is generated from. */
   notice: NoticeSource;
+  /** Over HTTP: holds the response until the access record is committed (responseGate.ts). */
+  responseGate?: ResponseGate;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
   releaseServed?: ReleaseSummary;
 }

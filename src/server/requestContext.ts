@@ -22,6 +22,7 @@ import type { VerifiedChain } from '../audit/verifiedChain';
 import type { PrivqlContext } from './context';
 import type { NoticeSource } from '../governance/notice/store';
 import { requestIdsOf } from './requestId';
+import { responseGateOf } from './responseGate';
 
 export interface ContextDeps extends CallerSources {
   db: Knex;
@@ -69,7 +70,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice };
+    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice, responseGate: responseGateOf(req) };
   };
 }
 

@@ -21,6 +21,7 @@ import { customerStatsResolvers, type StatsOptions } from '../resolvers/customer
 import { selfServiceResolvers } from '../resolvers/selfService';
 import { noticeResolvers } from '../governance/notice/resolvers';
 import { applyPermissions } from '../shield/permissions';
+import { releasedSchema } from './releasedSchema';
 import { ANONYMITY_POLICY, validateAnonymityPolicy } from '../policy/anonymity';
 import { COLLECTION_POLICY, validateCollectionPolicy } from '../policy/collection';
 import { projectDir } from './webDir';
@@ -28,6 +29,8 @@ import { projectDir } from './webDir';
 export interface PrivqlSchema {
   schema: GraphQLSchema;
   catalog: Catalog;
+  /** What the compiled executor runs the customer queries on (releasedSchema.ts); without it, it runs on `schema`. */
+  released?: GraphQLSchema;
 }
 
 export interface SchemaOptions {
@@ -48,7 +51,7 @@ export function buildPrivqlSchema(options: SchemaOptions = {}): PrivqlSchema {
   // The dictionary and the descriptions are read from the catalog that is enforced.
   const dictionary = dataDictionary(base, catalog, { anonymity: ANONYMITY_POLICY, collection: COLLECTION_POLICY });
   const documented = describeClassification(addResolversToSchema({ schema: base, resolvers: mergeResolvers([dataDictionaryResolvers(dictionary), privacyReportResolvers(reportFacts(base, catalog))]) }), catalog, COLLECTION_POLICY);
-  return { schema: applyPermissions(guardCustomerFields(documented, catalog)), catalog };
+  return { schema: applyPermissions(guardCustomerFields(documented, catalog)), catalog, released: releasedSchema(documented, catalog) };
 }
 
 export function loadSchemaFiles(dir = projectDir('schema', 'customer.graphql')): string[] {

@@ -1,0 +1,53 @@
+// Holds a /graphql response at the last step before its bytes leave the
+// server (express's res.send) until a promise settles: the access-log plugin
+// hands its record's write over here instead of awaiting it in Apollo's
+// willSendResponse, so Apollo serializes the response while the INSERT is in
+// flight, and nothing is sent before the commit is seen either way.
+//
+// A response Apollo writes in chunks (res.write: incremental delivery, which
+// the pinned graphql 16 never produces) is not covered; the plugin holds only
+// single results.
+
+import type { NextFunction, Request, Response } from 'express';
+
+/** What to send instead of the held response; null: send it as it is. */
+export interface Replacement {
+  status: number;
+  body: unknown;
+}
+
+export interface ResponseGate {
+  /** The next response sent waits for `outcome` (which must not reject). */
+  hold(outcome: Promise<Replacement | null>): void;
+}
+
+const gates = new WeakMap<object, ResponseGate>();
+
+/** The gate of this request's response; none outside /graphql (or without HTTP). */
+export function responseGateOf(req: object): ResponseGate | undefined {
+  return gates.get(req);
+}
+
+// If the outcome itself failed, nothing about the log is known: the held
+// response is not sent.
+const UNKNOWN_OUTCOME: Replacement = { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+
+export function responseGateMiddleware(req: Request, res: Response, next: NextFunction): void {
+  let held: Promise<Replacement | null> | undefined;
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    const outcome = held;
+    held = undefined;
+    if (!outcome) return send(body);
+    void outcome
+      .catch(() => UNKNOWN_OUTCOME)
+      .then((replacement) => {
+        if (!replacement) return send(body);
+        res.status(replacement.status).setHeader('content-type', 'application/json; charset=utf-8');
+        return send(JSON.stringify(replacement.body));
+      });
+    return res;
+  };
+  gates.set(req, { hold: (outcome) => void (held = outcome) });
+  next();
+}
