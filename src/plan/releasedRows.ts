@@ -79,7 +79,7 @@ export function releaseRows(privacy: RequestPrivacy, rows: readonly object[], sh
           const decider = deciders[w][s];
           const path = decider.plan.uniform ? undefined : addPath((rowPath ??= pathOf(at, shape.listed, keys, i)), slot.key, shape.typeName);
           const decision = decider.decide(subject, path);
-          if (slot.sets) out[slot.field] = decision.action === 'OMITTED' ? null : privacy.transform(slot.coordinate, decision, row[slot.field], subject);
+          if (slot.sets) out[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : privacy.transform(slot.coordinate, decision, row[slot.field], subject);
         }
       }
     }

@@ -88,19 +88,26 @@ export function customerResolversWith(present: RowPresenter) {
 
     Customer: {
       // Orders inherit their customer's tag: they are that customer's personal data.
-      async orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+      // Not async: a page's orders are at hand, and a promise per customer is
+      // work the executor then does for every row.
+      orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
         const subject = subjectOf(customer);
         if (!subject) return null;
+        const shown = (orders: readonly object[]) => present.orders(ctx.privacy, orders.map((order) => tag(order, subject)), info);
         // A row of the anonymous release carries its orders at the release's
         // level (null: suppressed); the order table is not read for it.
         if (RELEASED_ORDERS in customer) {
           const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
-          return released === null ? null : present.orders(ctx.privacy, released.map((order) => tag({ ...order, id: null }, subject)), info);
+          return released === null ? null : shown(released.map((order) => ({ ...order, id: null })));
         }
         // Read with the row (one statement for a page and its orders); rows
         // from elsewhere go through the per-request batch loader.
-        const orders = customer[PAGE_ORDERS] ?? (await ctx.loaders.ordersByCustomer.load(subject.id));
-        return present.orders(ctx.privacy, orders.map((order) => tag(order, subject)), info);
+        const orders = customer[PAGE_ORDERS];
+        return orders ? shown(orders) : ctx.loaders.ordersByCustomer.load(subject.id).then(shown);
+      },
+      optOuts(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+        const optOuts = customer.optOuts;
+        return optOuts && typeof optOuts === 'object' ? present.one(ctx.privacy, optOuts, info) : (optOuts ?? null);
       },
     },
   };

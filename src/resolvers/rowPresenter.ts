@@ -10,7 +10,7 @@
 // variables), once per document and variables, not per row.
 
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { releaseRows, type ReleaseShape, type Showing, type Slot } from '../plan/releasedRows';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { UnguardedAccessError } from '../../directives/guard';
@@ -18,7 +18,7 @@ import { UnguardedAccessError } from '../../directives/guard';
 export interface RowPresenter {
   /** The rows of a `customers` page, as `nodes` and `edges { node }` show them. */
   page(privacy: RequestPrivacy | undefined, rows: object[], info: GraphQLResolveInfo): object[];
-  /** The row `customer(id)` found. */
+  /** The row `customer(id)` found, or one nested object of a row (its opt-outs). */
   one(privacy: RequestPrivacy | undefined, row: object, info: GraphQLResolveInfo): object;
   /** One customer's orders. */
   orders(privacy: RequestPrivacy | undefined, orders: object[], info: GraphQLResolveInfo): object[];
@@ -57,7 +57,7 @@ type Kind = 'page' | 'one' | 'orders';
 
 function releaseShape(info: GraphQLResolveInfo, kind: Kind, released: ReadonlyMap<string, ReadonlySet<string>>): ReleaseShape {
   const subfields = (typeName: string, nodes: readonly FieldNode[]) => collectSubfields(info.schema, info.fragments, info.variableValues, objectType(info, typeName), nodes);
-  const typeName = kind === 'orders' ? 'Order' : 'Customer';
+  const typeName = kind === 'page' ? 'Customer' : getNamedType(info.returnType).name;
   const fields = released.get(typeName) ?? new Set<string>();
   const shown = new Set<string>();
   const slotsOf = (nodes: readonly FieldNode[]): Slot[] => {

@@ -60,6 +60,10 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             // serializes the answer. Nothing is released until the commit is
             // seen: the response gate holds the bytes (responseGate.ts).
             const written = settled(() => options.accessLog.writeRequest(at, recorder));
+            // knex sends the INSERT only after a few promise turns; without a
+            // turn of the event loop here, the CPU work below (and Apollo's
+            // serialization) would run first and nothing would overlap.
+            await new Promise((resolve) => setImmediate(resolve));
             const explanation = privacyExtension(ctx);
             if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
             const outcome = written.then((failed): Replacement | null => {

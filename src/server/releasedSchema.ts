@@ -20,7 +20,7 @@ import { releasingRows } from '../resolvers/rowPresenter';
 import { applyPermissions } from '../shield/permissions';
 
 /** The types whose rows the customer resolvers release. */
-const RELEASED_TYPES = ['Customer', 'Order'];
+const RELEASED_TYPES = ['Customer', 'Order', 'OptOuts'];
 
 /**
  * `documented`: the schema before the field guard and the permissions, with
