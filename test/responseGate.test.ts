@@ -10,8 +10,8 @@ import { PURPOSE_OF, startHarness, type Harness } from './support/harness';
 let h: Harness;
 let server: PrivqlServer;
 let emails: string[];
-/** The next write waits for this; it is replaced per test. */
-let release: Promise<'commit' | 'fail'>;
+/** The next write waits for this; it is replaced per test ('throw': the writer throws before returning a promise). */
+let release: Promise<'commit' | 'fail'> | 'throw';
 let writesStarted = 0;
 
 beforeAll(async () => {
@@ -19,10 +19,11 @@ beforeAll(async () => {
   emails = await h.db.knex('customers').pluck('email');
   const real = new AccessLogWriter(h.db.knex);
   const held: AccessLog = {
-    async writeRequest(ctx, recorder) {
+    writeRequest(ctx, recorder) {
       writesStarted++;
-      if ((await release) === 'fail') throw new Error('log unavailable');
-      await real.writeRequest(ctx, recorder);
+      const until = release;
+      if (until === 'throw') throw new Error('log unavailable');
+      return until.then((outcome) => (outcome === 'fail' ? Promise.reject(new Error('log unavailable')) : real.writeRequest(ctx, recorder)));
     },
     writeDenied: (ctx, detail) => real.writeDenied(ctx, detail),
   };
@@ -33,9 +34,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function ask(): Promise<Response> {
+async function ask(signal?: AbortSignal): Promise<Response> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${await h.token('AGENT')}`, 'x-purpose': PURPOSE_OF.AGENT };
-  return fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: '{ customers(first: 5) { nodes { id email orders { amount } } } }' }) });
+  return fetch(server.url, { method: 'POST', headers, signal, body: JSON.stringify({ query: '{ customers(first: 5) { nodes { id email orders { amount } } } }' }) });
 }
 
 /** Whether `promise` is still pending after `ms` (the write has started by then, and is being held). */
@@ -73,4 +74,26 @@ test('a write that fails after the answer was serialized: 503 AUDIT_UNAVAILABLE 
   expect(JSON.parse(text)).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE' } })], extensions: { requestId: expect.any(String) } });
   expect(emails.filter((email) => text.includes(email))).toEqual([]);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+});
+
+test('a writer that throws before returning a promise: 503, no customer data', async () => {
+  release = 'throw';
+  const res = await ask();
+  const text = await res.text();
+  expect(res.status).toBe(503);
+  expect(emails.filter((email) => text.includes(email))).toEqual([]);
+});
+
+test('a client that goes away while its answer is held does not take the server with it', async () => {
+  let commit!: () => void;
+  release = new Promise((resolve) => (commit = () => resolve('commit')));
+  const abort = new AbortController();
+  const gone = ask(abort.signal).catch((err: unknown) => err);
+  expect(await stillPendingAfter(gone, 200)).toBe(true);
+  abort.abort();
+  await gone;
+  commit();
+  release = Promise.resolve('commit');
+  const res = await ask();
+  expect(res.status).toBe(200);
 });

@@ -13,7 +13,8 @@
 import { addPath, type Path } from 'graphql/jsutils/Path';
 import { UnguardedAccessError } from '../../directives/guard';
 import type { RequestPrivacy } from './requestPrivacy';
-import { subjectOf } from './subject';
+import { subjectOf, type Subject } from './subject';
+import type { Decision } from '../policy/vocabulary';
 
 const RELEASED = Symbol('privql.released');
 const RAW = Symbol('privql.releasedFrom');
@@ -79,12 +80,28 @@ export function releaseRows(privacy: RequestPrivacy, rows: readonly object[], sh
           const decider = deciders[w][s];
           const path = decider.plan.uniform ? undefined : addPath((rowPath ??= pathOf(at, shape.listed, keys, i)), slot.key, shape.typeName);
           const decision = decider.decide(subject, path);
-          if (slot.sets) out[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : privacy.transform(slot.coordinate, decision, row[slot.field], subject);
+          if (slot.sets) out[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : transformed(privacy, slot.coordinate, decision, row[slot.field], subject);
         }
       }
     }
   }
   return released;
+}
+
+/**
+ * What a value its mask or anonymizer cannot take (a malformed stored value)
+ * is left as: a value no scalar serializes, so the executor reports a field
+ * error at its path, as the guard's throw does on graphql-js, and the rest of
+ * the page is answered. Nothing of the value is in it.
+ */
+const NOT_A_VALUE: object = Object.freeze(Object.create(null));
+
+function transformed(privacy: RequestPrivacy, coordinate: string, decision: Decision, value: unknown, subject: Subject): unknown {
+  try {
+    return privacy.transform(coordinate, decision, value, subject);
+  } catch {
+    return NOT_A_VALUE;
+  }
 }
 
 function pathOf(at: Path, listed: boolean, keys: Showing['keys'], i: number): Path {

@@ -8,16 +8,19 @@
 // Only operations whose answer cannot differ from graphql-js's are compiled:
 // a query with one root field among COMPILED_ROOTS (with several, graphql-js
 // and graphql-jit may list errors in another order), no introspection, no
-// variable of an input object type, and variables graphql-js accepts (its
-// coercion errors are the ones callers get).
+// directive, no variable of an input object type, and variables graphql-js
+// accepts (its coercion errors are the ones callers get).
 // Everything else, and anything graphql-jit cannot compile, runs on
 // graphql-js's `execute` as before. test/compiledExecution.test.ts compares
 // the two answer for answer and log record for log record.
 
 import {
+  BREAK,
   GraphQLError,
   Kind,
   execute,
+  parse,
+  visit,
   getNamedType,
   isInputObjectType,
   typeFromAST,
@@ -50,7 +53,10 @@ export function compiledGateway(schema: GraphQLSchema, released: GraphQLSchema =
     const key = `${request.operationName ?? ''}\n${request.queryHash}`;
     let entry = cache.get(key);
     if (entry === undefined) {
-      entry = compilable(schema, request) ? compile(released, request.document, request.operationName) : null;
+      // From a document of its own: graphql-jit writes its conditions onto the
+      // field nodes it compiles, and Apollo shares a parsed document between
+      // requests (and operations) of the same text.
+      entry = compilable(schema, request) ? compile(released, parse(request.source), request.operationName) : null;
       if (cache.size >= MAX_COMPILED) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
     }
@@ -86,7 +92,7 @@ export function compiledGateway(schema: GraphQLSchema, released: GraphQLSchema =
   };
 }
 
-function compilable(schema: GraphQLSchema, { operation, source }: GatewayGraphQLRequestContext): boolean {
+function compilable(schema: GraphQLSchema, { operation, source, document }: GatewayGraphQLRequestContext): boolean {
   if (operation.operation !== 'query') return false;
   // graphql-jit's variable coercion recurses without end on a recursive input
   // type (CustomerFilter's and/or) until the heap is exhausted: a variable of
@@ -97,9 +103,28 @@ function compilable(schema: GraphQLSchema, { operation, source }: GatewayGraphQL
   });
   if (inputObjectVariable) return false;
   const [root, ...more] = operation.selectionSet.selections;
-  if (more.length > 0 || root.kind !== Kind.FIELD || root.directives?.length || !COMPILED_ROOTS.has(root.name.value)) return false;
+  if (more.length > 0 || root.kind !== Kind.FIELD || !COMPILED_ROOTS.has(root.name.value)) return false;
   // Introspection below a customer field is impossible today; a cheap, conservative check keeps it so.
-  return !/__schema|__type\b/.test(source);
+  return !/__schema|__type\b/.test(source) && !hasDirectives(document);
+}
+
+/**
+ * graphql-jit gets @skip/@include wrong where graphql-js does not: a fragment
+ * spread under a skipped field is shown, a fragment spread under different
+ * conditions loses its fields, an explicit null condition is taken as false;
+ * and it hands resolvers the field nodes a condition left out (so rows would
+ * be released, and logged, for fields not shown). A document with any
+ * directive runs on graphql-js (test/compiledExecution.shapes.test.ts).
+ */
+function hasDirectives(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive() {
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
 }
 
 function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | null {

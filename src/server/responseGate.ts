@@ -45,7 +45,10 @@ export function responseGateMiddleware(req: Request, res: Response, next: NextFu
         if (!replacement) return send(body);
         res.status(replacement.status).setHeader('content-type', 'application/json; charset=utf-8');
         return send(JSON.stringify(replacement.body));
-      });
+      })
+      // A send that fails now (the client gone, say) has no one to tell; the
+      // connection is closed rather than the failure left unhandled.
+      .catch(() => res.destroy());
     return res;
   };
   gates.set(req, { hold: (outcome) => void (held = outcome) });
