@@ -1,5 +1,6 @@
 // Releases a page of tagged rows in one pass, for the compiled executor: each
-// requested leaf field of each row is decided and transformed here, and the
+// requested leaf field of each row, and of the rows nested in it (a
+// customer's orders and opt-outs), is decided and transformed here, and the
 // executor then reads the released values as plain properties, with no
 // resolver call per field per row (that call, not the decision, is what a
 // large list spent its time on).
@@ -17,7 +18,6 @@ import { subjectOf, type Subject } from './subject';
 import type { Decision } from '../policy/vocabulary';
 
 const RELEASED = Symbol('privql.released');
-const RAW = Symbol('privql.releasedFrom');
 
 /** One response key under a row, and the field whose value it shows. */
 export interface Slot {
@@ -26,6 +26,12 @@ export interface Slot {
   coordinate: string;
   /** The first slot of its field in the rows' places: the one whose decision sets the value. */
   sets: boolean;
+  /**
+   * A field holding rows of its own (a customer's orders, opt-outs): their
+   * type, the fields shown of them here, and the type's released fields no
+   * showing of them sets.
+   */
+  nested?: { typeName: string; listed: boolean; slots: readonly Slot[]; unshown: readonly string[] };
 }
 
 /** Where a row is shown: the keys around its index (`nodes`; `edges` and `node`), and the released fields shown there. */
@@ -39,53 +45,106 @@ export interface ReleaseShape {
   typeName: string;
   /** Each list (or single value) the rows are shown in, with each showing per item (`edges { a: node b: node }` has two). */
   places: ReadonlyArray<readonly Showing[]>;
-  /** The rows are items of lists (a page, orders); otherwise the one row is the value at the path itself. */
+  /** The rows are items of lists (a page); otherwise the one row is the value at the path itself. */
   listed: boolean;
+  /** Released fields of the type that no showing sets: nulled. */
+  unshown: readonly string[];
 }
+
+/** The tagged rows (or row) a row's nested field holds, as its resolver would hand them over; null for none. */
+export type NestedRows = (field: string, row: object) => unknown;
 
 /** Whether a row came out of `releaseRows` (the released schema's types accept nothing else). */
 export function isReleased(value: unknown): boolean {
   return value !== null && typeof value === 'object' && (value as { [RELEASED]?: true })[RELEASED] === true;
 }
 
-/** The tagged row a released row was made from: what the fields still guarded one by one read. */
-export function rawRowOf(value: unknown): unknown {
-  return isReleased(value) ? (value as { [RAW]: unknown })[RAW] : undefined;
-}
-
 /**
- * Released rows for `rows`: each holds the values its shown fields' decisions
- * let out, and nothing else but a reference to the tagged row, under a symbol
- * the executor never reads: a released field that is not shown is simply not
- * there.
+ * Releases `rows` in place: each shown released field comes to hold the value
+ * its decision lets out, and every other released field null (the raw value
+ * is gone from the row). Fields guarded one by one (nested objects read by
+ * their own resolvers) are left as they are. A row released twice would be
+ * transformed twice: that is refused.
  */
-export function releaseRows(privacy: RequestPrivacy, rows: readonly object[], shape: ReleaseShape, at: Path): object[] {
-  const released: Array<Record<string | symbol, unknown>> = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    if (!subjectOf(rows[i])) throw new UnguardedAccessError(`unguarded read of a ${shape.typeName} row`);
-    released[i] = { [RELEASED]: true, [RAW]: rows[i] };
-  }
+export function releaseRows(privacy: RequestPrivacy, rows: readonly object[], shape: ReleaseShape, at: Path, nestedOf: NestedRows): object[] {
+  for (const row of rows) marked(row, shape.typeName, shape.unshown);
+  const release = { privacy, nestedOf };
   // Place by place, row by row, showing by showing: as the executor walks the response.
   for (const showings of shape.places) {
-    const deciders = showings.map(({ slots }) => slots.map((slot) => privacy.decider(slot.coordinate)));
+    // Paths are needed only where some decision varies by customer (then for every row).
+    const needsPaths = showings.map(({ slots }) => varies(privacy, slots));
     for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as Record<string, unknown>;
-      const subject = subjectOf(row)!;
-      const out = released[i];
       for (let w = 0; w < showings.length; w++) {
-        const { slots, keys } = showings[w];
-        let rowPath: Path | undefined;
-        for (let s = 0; s < slots.length; s++) {
-          const slot = slots[s];
-          const decider = deciders[w][s];
-          const path = decider.plan.uniform ? undefined : addPath((rowPath ??= pathOf(at, shape.listed, keys, i)), slot.key, shape.typeName);
-          const decision = decider.decide(subject, path);
-          if (slot.sets) out[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : transformed(privacy, slot.coordinate, decision, row[slot.field], subject);
-        }
+        const { keys, slots } = showings[w];
+        fill(release, rows[i] as Row, slots, shape.typeName, needsPaths[w] ? pathOf(at, shape.listed, keys, i) : undefined);
       }
     }
   }
-  return released;
+  return rows as object[];
+}
+
+type Row = Record<string | symbol, unknown>;
+
+interface Release {
+  privacy: RequestPrivacy;
+  nestedOf: NestedRows;
+}
+
+/**
+ * Decides `slots` of one row in order (nested rows depth first, as the
+ * executor completes them) and sets what they show; `path` (the row's) is
+ * given when some decision below varies by customer.
+ */
+function fill(release: Release, row: Row, slots: readonly Slot[], typeName: string, path: Path | undefined): void {
+  const { privacy } = release;
+  const subject = subjectOf(row)!;
+  for (const slot of slots) {
+    const decider = privacy.decider(slot.coordinate);
+    const decision = decider.decide(subject, decider.plan.uniform ? undefined : addPath(path!, slot.key, typeName));
+    if (!slot.nested) {
+      if (slot.sets) row[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : transformed(privacy, slot.coordinate, decision, row[slot.field], subject);
+      continue;
+    }
+    const { nested } = slot;
+    if (slot.sets) row[slot.field] = releasedNested(release, slot, decision, row, subject);
+    const shown = row[slot.field];
+    if (shown === null || shown === undefined || shown === NOT_A_VALUE) continue;
+    const fieldPath = path && addPath(path, slot.key, typeName);
+    if (!nested.listed) {
+      fill(release, shown as Row, nested.slots, nested.typeName, fieldPath);
+      continue;
+    }
+    const items = shown as Row[];
+    for (let j = 0; j < items.length; j++) fill(release, items[j], nested.slots, nested.typeName, fieldPath && addPath(fieldPath, j, undefined));
+  }
+}
+
+/** A nested field's rows, marked released (`fill` then sets what each showing of them shows), or null. */
+function releasedNested(release: Release, slot: Slot, decision: Decision, row: Row, subject: Subject): unknown {
+  if (decision.action === 'OMITTED') return null;
+  const rows = release.nestedOf(slot.field, row);
+  // The guard transforms a nested value as any other (an anonymizer may suppress it).
+  const shown = decision.action === 'CLEAR' ? rows : transformed(release.privacy, slot.coordinate, decision, rows, subject);
+  if (shown === null || shown === undefined || shown === NOT_A_VALUE) return shown ?? null;
+  const { typeName, unshown } = slot.nested!;
+  if (!Array.isArray(shown)) return marked(shown as object, typeName, unshown);
+  for (const item of shown) marked(item, typeName, unshown);
+  return shown;
+}
+
+function marked(row: object, typeName: string, unshown: readonly string[]): object {
+  // Deny by default, as the guard does: a row that did not come through the data layer is a bug.
+  if (!subjectOf(row)) throw new UnguardedAccessError(`unguarded read of a ${typeName} row`);
+  const released = row as Row;
+  if (released[RELEASED]) throw new Error(`a ${typeName} row released twice`);
+  released[RELEASED] = true;
+  for (const field of unshown) if (field in released) released[field] = null;
+  return row;
+}
+
+/** Whether a decision among `slots` (nested ones included) varies by customer in this request. */
+function varies(privacy: RequestPrivacy, slots: readonly Slot[]): boolean {
+  return slots.some((slot) => !privacy.plan(slot.coordinate).uniform || (slot.nested !== undefined && varies(privacy, slot.nested.slots)));
 }
 
 /**

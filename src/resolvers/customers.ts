@@ -90,27 +90,35 @@ export function customerResolversWith(present: RowPresenter) {
       // Orders inherit their customer's tag: they are that customer's personal data.
       // Not async: a page's orders are at hand, and a promise per customer is
       // work the executor then does for every row.
-      orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
+      orders(customer: CustomerRow, _: unknown, ctx: PrivqlContext) {
         const subject = subjectOf(customer);
         if (!subject) return null;
-        const shown = (orders: readonly object[]) => present.orders(ctx.privacy, orders.map((order) => tag(order, subject)), info);
-        // A row of the anonymous release carries its orders at the release's
-        // level (null: suppressed); the order table is not read for it.
-        if (RELEASED_ORDERS in customer) {
-          const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
-          return released === null ? null : shown(released.map((order) => ({ ...order, id: null })));
-        }
-        // Read with the row (one statement for a page and its orders); rows
-        // from elsewhere go through the per-request batch loader.
-        const orders = customer[PAGE_ORDERS];
-        return orders ? shown(orders) : ctx.loaders.ordersByCustomer.load(subject.id).then(shown);
-      },
-      optOuts(customer: CustomerRow, _: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {
-        const optOuts = customer.optOuts;
-        return optOuts && typeof optOuts === 'object' ? present.one(ctx.privacy, optOuts, info) : (optOuts ?? null);
+        const orders = nestedRowsOf('orders', customer);
+        // Rows from elsewhere than a page go through the per-request batch loader.
+        return orders !== undefined ? orders : ctx.loaders.ordersByCustomer.load(subject.id).then((read) => read.map((order) => tag(order, subject)));
       },
     },
   };
+}
+
+/**
+ * The tagged rows a customer row's nested field holds, as read with the row
+ * (undefined: not read with it); on the compiled path they are released with
+ * the row (rowPresenter.ts).
+ */
+export function nestedRowsOf(field: string, customer: CustomerRow): unknown {
+  const subject = subjectOf(customer);
+  if (!subject) return undefined;
+  if (field === 'optOuts') return customer.optOuts ?? null;
+  if (field !== 'orders') return undefined;
+  // A row of the anonymous release carries its orders at the release's
+  // level (null: suppressed); the order table is not read for it.
+  if (RELEASED_ORDERS in customer) {
+    const released = customer[RELEASED_ORDERS] as Array<Record<string, unknown>> | null;
+    return released === null ? null : released.map((order) => tag({ ...order, id: null }, subject));
+  }
+  // Read with the row: one statement for a page and its orders.
+  return customer[PAGE_ORDERS]?.map((order) => tag(order, subject));
 }
 
 /** As read: the guarded schema's (and the unguarded benchmark's). */

@@ -10,79 +10,91 @@
 // variables), once per document and variables, not per row.
 
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
-import { releaseRows, type ReleaseShape, type Showing, type Slot } from '../plan/releasedRows';
+import { getNamedType, getNullableType, isListType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { releaseRows, type NestedRows, type ReleaseShape, type Showing, type Slot } from '../plan/releasedRows';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { UnguardedAccessError } from '../../directives/guard';
 
 export interface RowPresenter {
   /** The rows of a `customers` page, as `nodes` and `edges { node }` show them. */
   page(privacy: RequestPrivacy | undefined, rows: object[], info: GraphQLResolveInfo): object[];
-  /** The row `customer(id)` found, or one nested object of a row (its opt-outs). */
+  /** The row `customer(id)` (or `me`) found. */
   one(privacy: RequestPrivacy | undefined, row: object, info: GraphQLResolveInfo): object;
-  /** One customer's orders. */
-  orders(privacy: RequestPrivacy | undefined, orders: object[], info: GraphQLResolveInfo): object[];
 }
 
 /** The guarded schema's: rows as read, decided field by field by the guard. */
 export const ROWS_AS_READ: RowPresenter = {
   page: (_privacy, rows) => rows,
   one: (_privacy, row) => row,
-  orders: (_privacy, orders) => orders,
 };
 
 /**
  * The released schema's: `released` names each released type's fields (those
- * left without a guard there).
+ * left without a guard there); `nestedOf` gives a row's nested rows (for the
+ * released fields that hold rows of a released type).
  */
-export function releasingRows(released: ReadonlyMap<string, ReadonlySet<string>>): RowPresenter {
+export function releasingRows(released: ReadonlyMap<string, ReadonlySet<string>>, nestedOf: NestedRows): RowPresenter {
   // Where rows are shown depends on the document and the variables only (not
   // on the request's path objects): worked out once per field node list and variables.
   const shapes = new WeakMap<readonly FieldNode[], WeakMap<object, ReleaseShape>>();
-  const shapeOf = (info: GraphQLResolveInfo, kind: Kind): ReleaseShape => {
+  const shapeOf = (info: GraphQLResolveInfo, listed: boolean): ReleaseShape => {
     let byVariables = shapes.get(info.fieldNodes);
     if (!byVariables) shapes.set(info.fieldNodes, (byVariables = new WeakMap()));
     let shape = byVariables.get(info.variableValues);
-    if (!shape) byVariables.set(info.variableValues, (shape = releaseShape(info, kind, released)));
+    if (!shape) byVariables.set(info.variableValues, (shape = releaseShape(info, listed, released)));
     return shape;
   };
   return {
-    page: (privacy, rows, info) => releaseRows(required(privacy), rows, shapeOf(info, 'page'), info.path),
-    one: (privacy, row, info) => releaseRows(required(privacy), [row], shapeOf(info, 'one'), info.path)[0],
-    orders: (privacy, orders, info) => releaseRows(required(privacy), orders, shapeOf(info, 'orders'), info.path),
+    page: (privacy, rows, info) => releaseRows(required(privacy), rows, shapeOf(info, true), info.path, nestedOf),
+    one: (privacy, row, info) => releaseRows(required(privacy), [row], shapeOf(info, false), info.path, nestedOf)[0],
   };
 }
 
-type Kind = 'page' | 'one' | 'orders';
-
-function releaseShape(info: GraphQLResolveInfo, kind: Kind, released: ReadonlyMap<string, ReadonlySet<string>>): ReleaseShape {
-  const subfields = (typeName: string, nodes: readonly FieldNode[]) => collectSubfields(info.schema, info.fragments, info.variableValues, objectType(info, typeName), nodes);
-  const typeName = kind === 'page' ? 'Customer' : getNamedType(info.returnType).name;
-  const fields = released.get(typeName) ?? new Set<string>();
-  const shown = new Set<string>();
-  const slotsOf = (nodes: readonly FieldNode[]): Slot[] => {
+function releaseShape(info: GraphQLResolveInfo, listed: boolean, released: ReadonlyMap<string, ReadonlySet<string>>): ReleaseShape {
+  const subfields = (type: GraphQLObjectType, nodes: readonly FieldNode[]) => collectSubfields(info.schema, info.fragments, info.variableValues, type, nodes);
+  // Which fields a slot before this one already sets, per released object: a
+  // row's own, or the nested rows of one of its fields (shared by its aliases).
+  const shownOf = new Map<string, Set<string>>();
+  const unshownOf = (typeName: string, owner: string) => [...(released.get(typeName) ?? [])].filter((field) => !shownOf.get(owner)?.has(field));
+  const nestings: Array<{ owner: string; nested: { typeName: string; unshown: readonly string[] } }> = [];
+  const slotsOf = (type: GraphQLObjectType, nodes: readonly FieldNode[], owner: string): Slot[] => {
+    const fields = released.get(type.name);
+    const shown = shownOf.get(owner) ?? shownOf.set(owner, new Set()).get(owner)!;
     const slots: Slot[] = [];
-    for (const [key, [node]] of subfields(typeName, nodes)) {
-      const field = node.name.value;
-      if (!fields.has(field)) continue;
-      slots.push({ key, field, coordinate: `${typeName}.${field}`, sets: !shown.has(field) });
+    for (const [key, fieldNodes] of subfields(type, nodes)) {
+      const field = fieldNodes[0].name.value;
+      if (!fields?.has(field)) continue;
+      const fieldType = type.getFields()[field].type;
+      const named = getNamedType(fieldType);
+      const slot: Slot = { key, field, coordinate: `${type.name}.${field}`, sets: !shown.has(field) };
       shown.add(field);
+      if (isObjectType(named)) {
+        const nestedOwner = `${owner}.${field}`;
+        slot.nested = { typeName: named.name, listed: isListType(getNullableType(fieldType)), slots: slotsOf(named, fieldNodes, nestedOwner), unshown: [] };
+        nestings.push({ owner: nestedOwner, nested: slot.nested });
+      }
+      slots.push(slot);
     }
     return slots;
   };
-  if (kind !== 'page') return { typeName, places: [[{ keys: {}, slots: slotsOf(info.fieldNodes) }]], listed: kind === 'orders' };
+  const customer = objectType(info, 'Customer');
   const places: Showing[][] = [];
-  for (const [key, nodes] of subfields('CustomerConnection', info.fieldNodes)) {
-    const name = nodes[0].name.value;
-    if (name === 'nodes') places.push([{ keys: { before: key }, slots: slotsOf(nodes) }]);
-    if (name !== 'edges') continue;
-    const showings: Showing[] = [];
-    for (const [after, nodeNodes] of subfields('CustomerEdge', nodes)) {
-      if (nodeNodes[0].name.value === 'node') showings.push({ keys: { before: key, after }, slots: slotsOf(nodeNodes) });
+  if (!listed) places.push([{ keys: {}, slots: slotsOf(customer, info.fieldNodes, '') }]);
+  else {
+    for (const [key, nodes] of subfields(objectType(info, 'CustomerConnection'), info.fieldNodes)) {
+      const name = nodes[0].name.value;
+      if (name === 'nodes') places.push([{ keys: { before: key }, slots: slotsOf(customer, nodes, '') }]);
+      if (name !== 'edges') continue;
+      const showings: Showing[] = [];
+      for (const [after, nodeNodes] of subfields(objectType(info, 'CustomerEdge'), nodes)) {
+        if (nodeNodes[0].name.value === 'node') showings.push({ keys: { before: key, after }, slots: slotsOf(customer, nodeNodes, '') });
+      }
+      places.push(showings);
     }
-    places.push(showings);
   }
-  return { typeName, places, listed: true };
+  // Known only once every showing is: what no slot of a released object sets.
+  for (const { owner, nested } of nestings) nested.unshown = unshownOf(nested.typeName, owner);
+  return { typeName: customer.name, places, listed, unshown: unshownOf(customer.name, '') };
 }
 
 // Deny by default, as the field guard does: no privacy context, no values.

@@ -5,8 +5,9 @@
 // then reads those values as plain properties: no resolver call, resolve-info
 // object and promise check per field per row.
 //
-// Deny by default still holds: a released row carries nothing but the values
-// its decisions let out; the released types accept only released rows
+// Deny by default still holds: a released row's released fields hold nothing
+// but the values their decisions let out (null when not shown); the released
+// types accept only released rows
 // (`isTypeOf`; anything else becomes an error whose message the server
 // replaces, never a value); and every other classified field keeps its guard.
 
@@ -14,13 +15,16 @@ import { GraphQLObjectType, getNamedType, isLeafType, type GraphQLFieldResolver,
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Catalog } from '../../directives/catalog';
 import { guardCustomerFields } from '../../directives/guard';
-import { isReleased, rawRowOf } from '../plan/releasedRows';
-import { customerResolversWith } from '../resolvers/customers';
+import { isReleased, type NestedRows } from '../plan/releasedRows';
+import { customerResolversWith, nestedRowsOf } from '../resolvers/customers';
+import type { CustomerRow } from '../data/customerQueries';
 import { releasingRows } from '../resolvers/rowPresenter';
 import { applyPermissions } from '../shield/permissions';
 
 /** The types whose rows the customer resolvers release. */
 const RELEASED_TYPES = ['Customer', 'Order', 'OptOuts'];
+/** Fields holding rows of a released type, released with their row (customers.ts `nestedRowsOf`). */
+const NESTED_FIELDS = ['Customer.orders', 'Customer.optOuts'];
 
 /**
  * `documented`: the schema before the field guard and the permissions, with
@@ -28,33 +32,42 @@ const RELEASED_TYPES = ['Customer', 'Order', 'OptOuts'];
  */
 export function releasedSchema(documented: GraphQLSchema, catalog: Catalog): GraphQLSchema {
   const released = releasedFields(documented, catalog);
-  const resolvers = customerResolversWith(releasingRows(released)) as unknown as Record<string, Record<string, unknown>>;
+  const nestedOf: NestedRows = (field, row) => {
+    const rows = nestedRowsOf(field, row as CustomerRow);
+    // Compiled customer queries read a page's nested rows with it; anything else is a bug, not a value.
+    if (rows === undefined) throw new Error(`Customer.${field} was not read with its row`);
+    return rows;
+  };
+  const resolvers = customerResolversWith(releasingRows(released, nestedOf)) as unknown as Record<string, Record<string, unknown>>;
+  const unguarded = new Set([...released].flatMap(([typeName, fields]) => [...fields].map((field) => `${typeName}.${field}`)));
   const releasing = mapSchema(documented, {
     [MapperKind.OBJECT_TYPE]: (type) => (released.has(type.name) ? new GraphQLObjectType({ ...type.toConfig(), isTypeOf: isReleased }) : type),
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      // A released field is a plain value of the released row, whatever resolver it has elsewhere.
+      if (unguarded.has(`${typeName}.${fieldName}`)) return { ...config, resolve: undefined };
       const resolve = resolvers[typeName]?.[fieldName] as GraphQLFieldResolver<unknown, unknown> | undefined;
       return resolve ? { ...config, resolve } : config;
     },
   });
-  const unguarded = new Set([...released].flatMap(([typeName, fields]) => [...fields].map((field) => `${typeName}.${field}`)));
-  // A released row holds only its released values: the fields still resolved
-  // (and guarded) one by one are given the tagged row it was made from.
-  return mapSchema(applyPermissions(guardCustomerFields(releasing, catalog, unguarded)), {
-    [MapperKind.OBJECT_FIELD]: (config, _fieldName, typeName) => {
-      const { resolve } = config;
-      if (!released.has(typeName) || !resolve) return config;
-      return { ...config, resolve: (row, args, context, info) => resolve(rawRowOf(row), args, context, info) };
-    },
-  });
+  return applyPermissions(guardCustomerFields(releasing, catalog, unguarded));
 }
 
-/** Per released type, its classified fields of a leaf type with no resolver of their own: plain values of a row. */
+/**
+ * Per released type, the fields a released row holds: its classified fields
+ * of a leaf type with no resolver of their own, and those holding rows of
+ * another released type that are read with the row (a customer's orders and
+ * opt-outs).
+ */
 export function releasedFields(schema: GraphQLSchema, catalog: Catalog): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const typeName of RELEASED_TYPES) {
     const type = schema.getType(typeName);
     if (!(type instanceof GraphQLObjectType)) continue;
-    const fields = Object.values(type.getFields()).filter((field) => catalog.fields.has(`${typeName}.${field.name}`) && isLeafType(getNamedType(field.type)) && !field.resolve);
+    const fields = Object.values(type.getFields()).filter((field) => {
+      if (!catalog.fields.has(`${typeName}.${field.name}`)) return false;
+      const named = getNamedType(field.type);
+      return isLeafType(named) ? !field.resolve : RELEASED_TYPES.includes(named.name) && NESTED_FIELDS.includes(`${typeName}.${field.name}`);
+    });
     out.set(typeName, new Set(fields.map((field) => field.name)));
   }
   return out;
