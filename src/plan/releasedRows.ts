@@ -13,7 +13,7 @@
 
 import { addPath, type Path } from 'graphql/jsutils/Path';
 import { UnguardedAccessError } from '../../directives/guard';
-import type { RequestPrivacy } from './requestPrivacy';
+import type { FieldDecider, RequestPrivacy } from './requestPrivacy';
 import { subjectOf, type Subject } from './subject';
 import type { Decision } from '../policy/vocabulary';
 
@@ -71,12 +71,12 @@ export function releaseRows(privacy: RequestPrivacy, rows: readonly object[], sh
   const release = { privacy, nestedOf };
   // Place by place, row by row, showing by showing: as the executor walks the response.
   for (const showings of shape.places) {
+    const decided = showings.map(({ slots }) => decidedSlots(privacy, slots));
     // Paths are needed only where some decision varies by customer (then for every row).
-    const needsPaths = showings.map(({ slots }) => varies(privacy, slots));
+    const needsPaths = decided.map(varies);
     for (let i = 0; i < rows.length; i++) {
       for (let w = 0; w < showings.length; w++) {
-        const { keys, slots } = showings[w];
-        fill(release, rows[i] as Row, slots, shape.typeName, needsPaths[w] ? pathOf(at, shape.listed, keys, i) : undefined);
+        fill(release, rows[i] as Row, decided[w], shape.typeName, needsPaths[w] ? pathOf(at, shape.listed, showings[w].keys, i) : undefined);
       }
     }
   }
@@ -90,16 +90,38 @@ interface Release {
   nestedOf: NestedRows;
 }
 
+/** Slots with their fields' deciders, looked up once per page rather than once per value. */
+interface DecidedSlots {
+  slots: readonly Slot[];
+  deciders: readonly FieldDecider[];
+  nested: ReadonlyArray<DecidedSlots | undefined>;
+}
+
+function decidedSlots(privacy: RequestPrivacy, slots: readonly Slot[]): DecidedSlots {
+  return {
+    slots,
+    deciders: slots.map((slot) => privacy.decider(slot.coordinate)),
+    nested: slots.map((slot) => slot.nested && decidedSlots(privacy, slot.nested.slots)),
+  };
+}
+
+/** Whether a decision among the slots (nested ones included) varies by customer in this request. */
+function varies({ deciders, nested }: DecidedSlots): boolean {
+  return deciders.some((decider) => !decider.plan.uniform) || nested.some((slots) => slots !== undefined && varies(slots));
+}
+
 /**
- * Decides `slots` of one row in order (nested rows depth first, as the
+ * Decides the slots of one row in order (nested rows depth first, as the
  * executor completes them) and sets what they show; `path` (the row's) is
  * given when some decision below varies by customer.
  */
-function fill(release: Release, row: Row, slots: readonly Slot[], typeName: string, path: Path | undefined): void {
+function fill(release: Release, row: Row, decided: DecidedSlots, typeName: string, path: Path | undefined): void {
   const { privacy } = release;
   const subject = subjectOf(row)!;
-  for (const slot of slots) {
-    const decider = privacy.decider(slot.coordinate);
+  const { slots, deciders } = decided;
+  for (let s = 0; s < slots.length; s++) {
+    const slot = slots[s];
+    const decider = deciders[s];
     const decision = decider.decide(subject, decider.plan.uniform ? undefined : addPath(path!, slot.key, typeName));
     if (!slot.nested) {
       if (slot.sets) row[slot.field] = decision.action === 'CLEAR' ? row[slot.field] : transformed(privacy, slot.coordinate, decision, row[slot.field], subject);
@@ -110,12 +132,13 @@ function fill(release: Release, row: Row, slots: readonly Slot[], typeName: stri
     const shown = row[slot.field];
     if (shown === null || shown === undefined || shown === NOT_A_VALUE) continue;
     const fieldPath = path && addPath(path, slot.key, typeName);
+    const below = decided.nested[s]!;
     if (!nested.listed) {
-      fill(release, shown as Row, nested.slots, nested.typeName, fieldPath);
+      fill(release, shown as Row, below, nested.typeName, fieldPath);
       continue;
     }
     const items = shown as Row[];
-    for (let j = 0; j < items.length; j++) fill(release, items[j], nested.slots, nested.typeName, fieldPath && addPath(fieldPath, j, undefined));
+    for (let j = 0; j < items.length; j++) fill(release, items[j], below, nested.typeName, fieldPath && addPath(fieldPath, j, undefined));
   }
 }
 
@@ -140,11 +163,6 @@ function marked(row: object, typeName: string, unshown: readonly string[]): obje
   released[RELEASED] = true;
   for (const field of unshown) if (field in released) released[field] = null;
   return row;
-}
-
-/** Whether a decision among `slots` (nested ones included) varies by customer in this request. */
-function varies(privacy: RequestPrivacy, slots: readonly Slot[]): boolean {
-  return slots.some((slot) => !privacy.plan(slot.coordinate).uniform || (slot.nested !== undefined && varies(privacy, slot.nested.slots)));
 }
 
 /**
