@@ -4,63 +4,24 @@
 // graphql-js (graphql-jit gets @skip/@include wrong in the ways the tests
 // marked so show), every other one compiled; each test checks which ran.
 
-import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
-import { compiledRuns } from '../src/server/compiledExecution';
-import { PURPOSE_OF, startHarness, type Harness } from './support/harness';
+import { startTwoExecutors, type Ask, type TwoExecutors } from './support/twoExecutors';
 
-let h: Harness;
-let interpreted: PrivqlServer;
+let two: TwoExecutors;
+let h: TwoExecutors['h'];
 let ids: string[];
 
 beforeAll(async () => {
-  h = await startHarness({ customers: 40 });
-  interpreted = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, execution: 'graphql-js' });
+  two = await startTwoExecutors(40);
+  h = two.h;
   ids = await h.db.knex('customers').whereNull('erased_at').orderBy('id').limit(3).pluck('id');
 });
 afterAll(async () => {
-  await interpreted?.stop();
-  await h?.close();
+  await two?.close();
 });
 
-interface Ask {
-  query: string;
-  variables?: Record<string, unknown>;
-  operationName?: string;
-  role?: string;
-  purpose?: string | null;
-}
-
-async function post(url: string, ask: Ask): Promise<{ text: string; requestId?: string }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (ask.role) headers.authorization = `Bearer ${await h.token(ask.role)}`;
-  const purpose = ask.purpose !== undefined ? ask.purpose : ask.role ? PURPOSE_OF[ask.role] : null;
-  if (purpose) headers['x-purpose'] = purpose;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: ask.query, variables: ask.variables, operationName: ask.operationName }) });
-  const body = await res.text();
-  const requestId = /"requestId":"([^"]+)"/.exec(body)?.[1];
-  return { text: `${res.status} ${body}`, requestId };
-}
-
-function comparable(text: string): string {
-  return text.replace(/"requestId":"[^"]*"/g, '"requestId":"-"').replace(/"(cursor|endCursor)":"[^"]*"/g, '"$1":"-"');
-}
-
-async function record(requestId: string | undefined): Promise<unknown> {
-  if (!requestId) return undefined;
-  const rows = await h.db.knex('access_log').where({ request_id: requestId }).orderBy('seq');
-  return rows.map(({ seq: _seq, at: _at, request_id: _id, prev_hash: _prev, hash: _hash, ...rest }) => rest);
-}
-
-async function expectSameAnswer(ask: Ask): Promise<string> {
-  const before = compiledRuns.count;
-  const compiled = await post(h.server.url, ask);
-  const ranCompiled = compiledRuns.count - before;
-  const plain = await post(interpreted.url, ask);
-  expect(ranCompiled).toBe(/@(skip|include)\b/.test(ask.query) ? 0 : 1);
-  expect(comparable(compiled.text)).toBe(comparable(plain.text));
-  expect(await record(compiled.requestId)).toEqual(await record(plain.requestId));
-  return compiled.text;
-}
+/** Compiled unless the document has a directive (those run on graphql-js). */
+const expectSameAnswer = (ask: Ask) => two.expectSameAnswer(ask, /@(skip|include)\b/.test(ask.query) ? 0 : 1);
+const post = (url: string, ask: Ask) => two.post(url, ask);
 
 const STAFF = ['AGENT', 'MARKETER', 'DECISION_ENGINE', 'PARTNER', 'ANALYST', 'OFFICER', 'AUDITOR'];
 

@@ -5,23 +5,21 @@
 // extensions; the request id aside), and so must the access-log records the
 // two requests wrote. A faster path that answers or logs differently is a bug.
 
-import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
 import { compiledRuns } from '../src/server/compiledExecution';
-import { PURPOSE_OF, startHarness, type Harness } from './support/harness';
+import { startTwoExecutors, type Ask, type TwoExecutors } from './support/twoExecutors';
 
-let h: Harness;
-let interpreted: PrivqlServer;
+let two: TwoExecutors;
 let ids: string[];
 
 beforeAll(async () => {
-  h = await startHarness({ customers: 120 });
-  interpreted = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, execution: 'graphql-js' });
-  ids = await h.db.knex('customers').whereNull('erased_at').orderBy('id').limit(3).pluck('id');
+  two = await startTwoExecutors(120);
+  ids = await two.h.db.knex('customers').whereNull('erased_at').orderBy('id').limit(3).pluck('id');
 });
 afterAll(async () => {
-  await interpreted?.stop();
-  await h?.close();
+  await two?.close();
 });
+
+const expectSameAnswer = (ask: Ask) => two.expectSameAnswer(ask);
 
 const FIELDS = `id accountNumber name email phone street city postalCode birthDate age estimatedIncome
   shoppingHabits segment ethnicity religion optOuts { directMarketing thirdPartyDisclosure automatedDecision sensitiveDataUse }
@@ -29,46 +27,6 @@ const FIELDS = `id accountNumber name email phone street city postalCode birthDa
 const LIST = `{ customers(first: 100) { nodes { ${FIELDS} } } }`;
 const ONE = `query($id: ID!) { customer(id: $id) { ${FIELDS} } }`;
 const STAFF = ['AGENT', 'MARKETER', 'DECISION_ENGINE', 'PARTNER', 'ANALYST', 'OFFICER', 'AUDITOR'];
-
-interface Ask {
-  query: string;
-  variables?: Record<string, unknown>;
-  operationName?: string;
-  role?: string;
-  purpose?: string | null;
-}
-
-async function post(url: string, ask: Ask): Promise<{ text: string; requestId?: string }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (ask.role) headers.authorization = `Bearer ${await h.token(ask.role)}`;
-  const purpose = ask.purpose !== undefined ? ask.purpose : ask.role ? PURPOSE_OF[ask.role] : null;
-  if (purpose) headers['x-purpose'] = purpose;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: ask.query, variables: ask.variables, operationName: ask.operationName }) });
-  const body = await res.text();
-  const requestId = /"requestId":"([^"]+)"/.exec(body)?.[1];
-  return { text: `${res.status} ${body}`, requestId };
-}
-
-// The request id differs per request by design, and so does a cursor (each is
-// sealed afresh): everything else must not.
-function comparable(text: string): string {
-  return text.replace(/"requestId":"[^"]*"/g, '"requestId":"-"').replace(/"(cursor|endCursor)":"[^"]*"/g, '"$1":"-"');
-}
-
-/** The request's log record without what differs per request (its place in the chain, time and id). */
-async function record(requestId: string | undefined): Promise<unknown> {
-  if (!requestId) return undefined;
-  const rows = await h.db.knex('access_log').where({ request_id: requestId }).orderBy('seq');
-  return rows.map(({ seq: _seq, at: _at, request_id: _id, prev_hash: _prev, hash: _hash, ...rest }) => rest);
-}
-
-async function expectSameAnswer(ask: Ask): Promise<string> {
-  const compiled = await post(h.server.url, ask);
-  const plain = await post(interpreted.url, ask);
-  expect(comparable(compiled.text)).toBe(comparable(plain.text));
-  expect(await record(compiled.requestId)).toEqual(await record(plain.requestId));
-  return compiled.text;
-}
 
 /** Runs `fn` and says how many operations it ran compiled. */
 async function compiledDuring(fn: () => Promise<unknown>): Promise<number> {
