@@ -6,6 +6,7 @@
 // put their values in the markers' places and run the text as a raw
 // statement (through knex still: same connection, same events, both back-ends).
 
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 /** Values by name; a shape's builder sees markers under the same names. */
@@ -15,6 +16,8 @@ type Slot = { name: string } | { value: unknown };
 interface Compiled {
   sql: string;
   slots: Slot[];
+  /** On a server: the prepared statement's name (a digest of the text), for the first MAX_PREPARED texts ('': none). */
+  name?: string;
 }
 
 // NUL cannot be in any value a caller sends (PostgreSQL text refuses it, and
@@ -26,6 +29,11 @@ const NUMBER_MARKER_BASE = 2_000_000_000;
 const MAX_SHAPES = 500;
 
 const shapes = new Map<string, Compiled>();
+// A server plans a named statement once per connection and keeps it for the
+// connection's life: only so many texts are prepared, the rest are planned
+// on every run as before.
+const MAX_PREPARED = 64;
+const prepared = new Set<string>();
 
 /**
  * Runs the statement of the shape `key` with `values`. `build` is called the
@@ -40,8 +48,23 @@ export async function runShape<Row>(db: Knex, key: string, values: ShapeValues, 
     shapes.set(key, compiled);
   }
   const bindings = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value)) as Knex.RawBinding[];
-  const result = (await db.raw(compiled.sql, bindings)) as { rows: Row[] };
+  const query = db.raw(compiled.sql, bindings);
+  // node-postgres runs a named statement prepared (PostgreSQL plans it once
+  // per connection); the embedded database's driver has no named statements.
+  if (db.client.config.client === 'pg') {
+    compiled.name ??= preparedName(compiled.sql) ?? '';
+    if (compiled.name) query.options({ name: compiled.name });
+  }
+  const result = (await query) as { rows: Row[] };
   return result.rows;
+}
+
+/** A name that is a digest of the text, so it never stands for another text; none past MAX_PREPARED. */
+function preparedName(sql: string): string | undefined {
+  const name = `privql_q_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+  if (!prepared.has(name) && prepared.size >= MAX_PREPARED) return undefined;
+  prepared.add(name);
+  return name;
 }
 
 function compile(values: ShapeValues, build: (markers: ShapeValues) => Knex.QueryBuilder): Compiled {

@@ -107,7 +107,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
 
   const notice = { catalog: privqlSchema.catalog, officerContact: config.officerContact };
   const bounds = requestBounds(config.limits, db);
-  const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, { timeoutMs: db.kind === 'server' ? config.auditTimeoutMs : undefined }));
+  const accessLog = bounds.deadlines.outside(options.accessLog ?? new AccessLogWriter(db.knex, db.kind === 'server' ? { timeoutMs: config.auditTimeoutMs, prepared: true } : {}));
   const denials = new DenialAggregator(accessLog, { windowMs: config.denialWindowMs });
   const app = express();
   app.disable('x-powered-by');
