@@ -155,11 +155,20 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
 // is worth one line; stacks are not.
 const quietLog = {
   warn(message: unknown) {
-    const line = String(message).split('\n')[0];
+    const line = operatorLine(String(message));
     if (line.startsWith('Acquire connection error')) return;
     console.warn(`privql: database: ${line}`);
   },
 };
+
+// A failed query's error reads `<its SQL> - <reason>` (knex writes it so):
+// the operator is told the reason, not the SQL (which spans lines).
+const QUERY_ERROR = /^(.*?)(?:Error: )?(?:select|insert|update|delete|with)\b[\s\S]* - ([^\n]*)$/i;
+
+export function operatorLine(message: string): string {
+  const query = QUERY_ERROR.exec(message);
+  return query ? `${query[1]}${query[2]}` : message.split('\n')[0];
+}
 
 /** The part of a node-postgres client the pool hooks use. */
 interface RawConnection {
