@@ -19,11 +19,11 @@ beforeAll(async () => {
   emails = await h.db.knex('customers').pluck('email');
   const real = new AccessLogWriter(h.db.knex);
   const held: AccessLog = {
-    writeRequest(ctx, recorder) {
+    writeRequest(ctx, recorder, onSent) {
       writesStarted++;
       const until = release;
       if (until === 'throw') throw new Error('log unavailable');
-      return until.then((outcome) => (outcome === 'fail' ? Promise.reject(new Error('log unavailable')) : real.writeRequest(ctx, recorder)));
+      return until.then((outcome) => (outcome === 'fail' ? Promise.reject(new Error('log unavailable')) : real.writeRequest(ctx, recorder, onSent)));
     },
     writeDenied: (ctx, detail) => real.writeDenied(ctx, detail),
   };

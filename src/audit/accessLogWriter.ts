@@ -13,7 +13,8 @@ export type { AccessContext };
 
 /** What the server needs from the log; the benchmark swaps in one that writes nothing. */
 export interface AccessLog {
-  writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void>;
+  /** Resolves once the record is committed; `onSent` is called when its statement has been handed to the database. */
+  writeRequest(ctx: AccessContext, recorder: AccessRecorder, onSent?: () => void): Promise<void>;
   writeDenied(ctx: AccessContext, detail: Record<string, unknown>): Promise<void>;
 }
 
@@ -40,7 +41,7 @@ export class AccessLogWriter implements AccessLog {
     private readonly options: WriterOptions = {},
   ) {}
 
-  async writeRequest(ctx: AccessContext, recorder: AccessRecorder): Promise<void> {
+  async writeRequest(ctx: AccessContext, recorder: AccessRecorder, onSent?: () => void): Promise<void> {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
     const reads = recorder.hasReads || recorder.exclusions.length > 0;
@@ -65,6 +66,7 @@ export class AccessLogWriter implements AccessLog {
       ],
     );
     if (this.options.prepared) this.prepared(insert);
+    if (onSent) insert.once('query', onSent);
     await this.bounded(insert);
   }
 

@@ -46,3 +46,43 @@ test.each([1, 2, 3, 4, 5])('random request %i: the same subjects and groups as t
   expect(recorder.subjectIds).toEqual(expected.subjectIds);
   expect(JSON.stringify(recorder.accessGroups())).toBe(JSON.stringify(expected.groups));
 });
+
+describe('a sealed record (its write started before the answer was built)', () => {
+  function sealedAfterOneRead() {
+    const recorder = new AccessRecorder();
+    const email = recorder.fieldUse('Customer.email', PAIRS[0]);
+    email.note(0, 'c1');
+    recorder.denied.push({ path: 'early', code: 'FORBIDDEN' });
+    recorder.seal();
+    return { recorder, email };
+  }
+
+  test('refuses a value decided afterwards, so it cannot leave unlogged; the record stays as it was written', () => {
+    const { recorder, email } = sealedAfterOneRead();
+    const written = JSON.stringify(recorder.accessGroups());
+    expect(() => email.note(0, 'c2')).toThrow(/decided after the request's access record was written/);
+    // A field first used afterwards too (an explanation may look a plan up: that records nothing).
+    const later = recorder.fieldUse('Customer.age', PAIRS[1]);
+    expect(() => later.note(1, 'c1')).toThrow(/decided after/);
+    expect(JSON.stringify(recorder.accessGroups())).toBe(written);
+    expect(recorder.subjectIds).toEqual(['c1']);
+  });
+
+  test('takes no exclusion or access-log read any more; refusals are kept apart, to be written after it', () => {
+    const { recorder } = sealedAfterOneRead();
+    expect(() => recorder.exclusions.push({} as never)).toThrow(TypeError);
+    expect(() => recorder.logReads.push({ filter: {}, entries: 1 })).toThrow(TypeError);
+    expect(recorder.deniedSinceSealed).toEqual([]);
+    recorder.denied.push({ path: '', code: 'REQUEST_TIMEOUT' });
+    expect(recorder.deniedSinceSealed).toEqual([{ path: '', code: 'REQUEST_TIMEOUT' }]);
+    expect(recorder.sealed).toBe(true);
+  });
+
+  test('an open record takes values as before', () => {
+    const recorder = new AccessRecorder();
+    recorder.fieldUse('Customer.email', PAIRS[0]).note(0, 'c1');
+    expect(recorder.sealed).toBe(false);
+    expect(recorder.deniedSinceSealed).toEqual([]);
+    expect(recorder.subjectIds).toEqual(['c1']);
+  });
+});

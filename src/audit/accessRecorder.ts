@@ -1,6 +1,7 @@
 // Collects, during execution, what each customer's fields were returned as.
 // Nothing is written here: the records are committed in one statement when
-// execution ends (AccessLogWriter), before the response is released.
+// execution ends (AccessLogWriter), or as soon as nothing more can be
+// recorded (sealed, see accessLogPlugin), before the response is released.
 //
 // Recording runs for every field of every row, so it is one array push per
 // call: each field keeps the customers it was decided for, per decision (a
@@ -10,6 +11,8 @@
 import type { Path } from 'graphql/jsutils/Path';
 import type { Action, Decision } from '../policy/vocabulary';
 import type { ExclusionScope } from '../data/exclusionQuery';
+
+const OPEN = { sealed: false } as const;
 
 /** One field's uses in a request: the customers it was decided for, per decision. */
 export class FieldUse {
@@ -25,10 +28,14 @@ export class FieldUse {
   constructor(
     readonly coordinate: string,
     readonly decisions: readonly [Decision, Decision],
+    private readonly record: { readonly sealed: boolean } = OPEN,
   ) {}
 
   /** Notes that `subjectId` got decision number `which` (0 or 1) for this field. */
   note(which: 0 | 1, subjectId: string): void {
+    // A value decided after its record went to the log would leave unlogged:
+    // refused (the caller gets a field error, never the value).
+    if (this.record.sealed) throw new SealedRecordError(this.coordinate);
     const list = this.subjects[which];
     // Rows' fields (and one customer's orders) come in runs: skip the repeat.
     if (list[list.length - 1] !== subjectId) list.push(subjectId);
@@ -39,8 +46,16 @@ export class FieldUse {
   }
 }
 
+/** A customer value decided after the request's record was sealed (a bug: the value is not returned). */
+export class SealedRecordError extends Error {
+  constructor(coordinate: string) {
+    super(`${coordinate} decided after the request's access record was written`);
+  }
+}
+
 export class AccessRecorder {
   private readonly uses: FieldUse[] = [];
+  private sealedWith: { denied: number } | undefined;
 
   /** Where opted-out customers were filtered out; resolved to ids in SQL when the log is written. */
   readonly exclusions: ExclusionScope[] = [];
@@ -54,9 +69,31 @@ export class AccessRecorder {
   readonly logReads: Array<{ filter: Record<string, string | boolean>; entries: number }> = [];
 
   fieldUse(coordinate: string, decisions: readonly [Decision, Decision]): FieldUse {
-    const use = new FieldUse(coordinate, decisions);
+    const use = new FieldUse(coordinate, decisions, this);
     this.uses.push(use);
     return use;
+  }
+
+  /**
+   * Closes the record before its write starts early (accessLogPlugin): from
+   * now on a customer value cannot be decided (FieldUse.note throws) and no
+   * exclusion or log read can be added (the arrays are frozen). Refusals can
+   * still be, and are written after it (`deniedSinceSealed`).
+   */
+  seal(): void {
+    if (this.sealedWith) return;
+    this.sealedWith = { denied: this.denied.length };
+    Object.freeze(this.exclusions);
+    Object.freeze(this.logReads);
+  }
+
+  get sealed(): boolean {
+    return this.sealedWith !== undefined;
+  }
+
+  /** Refusals noted after the record was sealed (none while it is open). */
+  get deniedSinceSealed(): ReadonlyArray<{ path: string; code: string; reason?: string }> {
+    return this.sealedWith ? this.denied.slice(this.sealedWith.denied) : [];
   }
 
   /** Some customer's data, or the access log, was returned: the response must wait for its record. */

@@ -29,7 +29,7 @@ const AT = addPath(undefined, 'customers', 'Query');
 
 function shape(slots: ReturnType<typeof slot>[]): ReleaseShape {
   const shown = new Set(slots.map((s) => s.field));
-  return { typeName: 'Customer', places: [[{ keys: { before: 'nodes' }, slots }]], listed: true, unshown: ['id', 'name', 'email', 'religion', 'phone'].filter((f) => !shown.has(f)) };
+  return { typeName: 'Customer', places: [[{ keys: { before: 'nodes' }, slots }]], listed: true, complete: true, unshown: ['id', 'name', 'email', 'religion', 'phone'].filter((f) => !shown.has(f)) };
 }
 
 test.each([

@@ -49,6 +49,8 @@ export interface ReleaseShape {
   listed: boolean;
   /** Released fields of the type that no showing sets: nulled. */
   unshown: readonly string[];
+  /** Every field shown under the rows is released (or __typename): nothing below them is decided later. */
+  complete: boolean;
 }
 
 /** The tagged rows (or row) a row's nested field holds, as its resolver would hand them over; null for none. */

@@ -59,6 +59,7 @@ export function customerResolversWith(present: RowPresenter) {
         }
         const shown = present.page(privacy, page, info);
         const list = connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (_row, i) => shown[i], args.after ?? null);
+        if (present.decidedEverything(info)) await ctx.recordComplete?.();
         // A function: GraphQL calls it only when totalCount is selected, so the
         // COUNT statement is sent only then.
         return { ...list, totalCount: () => countCustomers(ctx.db, rowScope(privacy, args.filter ?? {})) };
@@ -68,7 +69,10 @@ export function customerResolversWith(present: RowPresenter) {
         const privacy = requirePrivacy(ctx);
         const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
         noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
-        return row ? present.one(privacy, row, info) : null;
+        if (!row) return null;
+        const shown = present.one(privacy, row, info);
+        if (present.decidedEverything(info)) await ctx.recordComplete?.();
+        return shown;
       },
 
       async me(_: unknown, __: unknown, ctx: PrivqlContext, info: GraphQLResolveInfo) {

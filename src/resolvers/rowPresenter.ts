@@ -20,12 +20,19 @@ export interface RowPresenter {
   page(privacy: RequestPrivacy | undefined, rows: object[], info: GraphQLResolveInfo): object[];
   /** The row `customer(id)` (or `me`) found. */
   one(privacy: RequestPrivacy | undefined, row: object, info: GraphQLResolveInfo): object;
+  /**
+   * Whether the rows just presented for `info` decided every customer value
+   * the operation shows: nothing in it is decided later, so the request's
+   * access record is complete.
+   */
+  decidedEverything(info: GraphQLResolveInfo): boolean;
 }
 
 /** The guarded schema's: rows as read, decided field by field by the guard. */
 export const ROWS_AS_READ: RowPresenter = {
   page: (_privacy, rows) => rows,
   one: (_privacy, row) => row,
+  decidedEverything: () => false,
 };
 
 /**
@@ -47,6 +54,8 @@ export function releasingRows(released: ReadonlyMap<string, ReadonlySet<string>>
   return {
     page: (privacy, rows, info) => releaseRows(required(privacy), rows, shapeOf(info, true), info.path, nestedOf),
     one: (privacy, row, info) => releaseRows(required(privacy), [row], shapeOf(info, false), info.path, nestedOf)[0],
+    // One root field (the compiled executor's rule, checked again here): no other resolver shares the record.
+    decidedEverything: (info) => info.operation.selectionSet.selections.length === 1 && shapes.get(info.fieldNodes)?.get(info.variableValues)?.complete === true,
   };
 }
 
@@ -57,13 +66,19 @@ function releaseShape(info: GraphQLResolveInfo, listed: boolean, released: Reado
   const shownOf = new Map<string, Set<string>>();
   const unshownOf = (typeName: string, owner: string) => [...(released.get(typeName) ?? [])].filter((field) => !shownOf.get(owner)?.has(field));
   const nestings: Array<{ owner: string; nested: { typeName: string; unshown: readonly string[] } }> = [];
+  // Whether every field shown under the rows is released here (or __typename):
+  // any other could be decided, and recorded, after the rows are released.
+  let complete = true;
   const slotsOf = (type: GraphQLObjectType, nodes: readonly FieldNode[], owner: string): Slot[] => {
     const fields = released.get(type.name);
     const shown = shownOf.get(owner) ?? shownOf.set(owner, new Set()).get(owner)!;
     const slots: Slot[] = [];
     for (const [key, fieldNodes] of subfields(type, nodes)) {
       const field = fieldNodes[0].name.value;
-      if (!fields?.has(field)) continue;
+      if (!fields?.has(field)) {
+        if (field !== '__typename') complete = false;
+        continue;
+      }
       const fieldType = type.getFields()[field].type;
       const named = getNamedType(fieldType);
       const slot: Slot = { key, field, coordinate: `${type.name}.${field}`, sets: !shown.has(field) };
@@ -84,18 +99,27 @@ function releaseShape(info: GraphQLResolveInfo, listed: boolean, released: Reado
     for (const [key, nodes] of subfields(objectType(info, 'CustomerConnection'), info.fieldNodes)) {
       const name = nodes[0].name.value;
       if (name === 'nodes') places.push([{ keys: { before: key }, slots: slotsOf(customer, nodes, '') }]);
-      if (name !== 'edges') continue;
+      if (name !== 'edges') {
+        if (!CONNECTION_FIELDS.has(name)) complete = false;
+        continue;
+      }
       const showings: Showing[] = [];
       for (const [after, nodeNodes] of subfields(objectType(info, 'CustomerEdge'), nodes)) {
-        if (nodeNodes[0].name.value === 'node') showings.push({ keys: { before: key, after }, slots: slotsOf(customer, nodeNodes, '') });
+        const edgeField = nodeNodes[0].name.value;
+        if (edgeField === 'node') showings.push({ keys: { before: key, after }, slots: slotsOf(customer, nodeNodes, '') });
+        else if (!EDGE_FIELDS.has(edgeField)) complete = false;
       }
       places.push(showings);
     }
   }
   // Known only once every showing is: what no slot of a released object sets.
   for (const { owner, nested } of nestings) nested.unshown = unshownOf(nested.typeName, owner);
-  return { typeName: customer.name, places, listed, unshown: unshownOf(customer.name, '') };
+  return { typeName: customer.name, places, listed, unshown: unshownOf(customer.name, ''), complete };
 }
+
+// What a page shows besides its rows: nothing of any customer is decided for these.
+const CONNECTION_FIELDS: ReadonlySet<string> = new Set(['nodes', 'totalCount', 'pageInfo', '__typename']);
+const EDGE_FIELDS: ReadonlySet<string> = new Set(['cursor', '__typename']);
 
 // Deny by default, as the field guard does: no privacy context, no values.
 function required(privacy: RequestPrivacy | undefined): RequestPrivacy {

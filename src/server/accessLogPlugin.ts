@@ -6,7 +6,8 @@
 
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { AccessLog } from '../audit/accessLogWriter';
+import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
+import type { AccessRecorder } from '../audit/accessRecorder';
 import type { DenialAggregator } from '../audit/denialAggregator';
 import type { PrivqlContext } from './context';
 import { explainWithheld } from '../plan/explain';
@@ -28,14 +29,25 @@ export const AUDIT_UNAVAILABLE_MESSAGE = 'the access log cannot be written; no c
 
 export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPlugin<PrivqlContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // The record's write when it started before the response: as soon as a
+      // resolver said nothing more can be recorded (PrivqlContext.recordComplete).
+      let early: Promise<WriteFailure | null> | undefined;
+      contextValue.recordComplete = async () => {
+        const { recorder } = contextValue;
+        if (early || !recorder.hasReads) return;
+        recorder.seal();
+        const write = startWrite(options.accessLog, accessContextOf(contextValue), recorder);
+        early = write.written;
+        await write.sent;
+      };
       return {
         async willSendResponse({ contextValue: ctx, response }) {
           // Incremental delivery (@defer/@stream) needs graphql 17; on the pinned
           // graphql 16 every response is a single result.
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const { recorder, privacy, caller } = ctx;
+          const { recorder } = ctx;
           // An aggregate whose log record could not be committed (its resolver
           // writes it): the whole answer is withheld, as for any other read.
           if (result.errors?.some((e) => e.extensions?.code === 'AUDIT_UNAVAILABLE')) {
@@ -47,49 +59,83 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           for (const error of result.errors ?? []) recordRefusal(ctx, error);
           // Every answer names its request, so a client (or an officer) can find its record.
           result.extensions = { ...result.extensions, ...idExtensions(ctx) };
-          const at = { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
-          const onlyRefused = !recorder.hasReads && recorder.exclusions.length === 0 && recorder.denied.length > 0;
-          if (onlyRefused && options.denials) {
-            // A refusal costs the caller nothing: repeats are counted, not written one by one.
-            const { denied } = recorder;
-            const key = JSON.stringify([at.app, at.principal, at.role, at.purpose, denied]);
-            await options.denials.record({ key, ctx: at, detail: { code: denied[0].code, denied } }).catch((err) => options.onWriteFailure?.(err));
-          } else if (!recorder.isEmpty) {
+          const at = accessContextOf(ctx);
+          let written: Promise<WriteFailure | null>;
+          if (early) {
+            // Refusals met after the record was sealed (a deadline passed, say) go in a record of their own.
+            const late = recorder.deniedSinceSealed;
+            written = late.length === 0 ? early : early.then((failed) => failed ?? settled(() => options.accessLog.writeDenied(at, { code: late[0].code, denied: late })));
+          } else {
+            const onlyRefused = !recorder.hasReads && recorder.exclusions.length === 0 && recorder.denied.length > 0;
+            if (onlyRefused && options.denials) {
+              // A refusal costs the caller nothing: repeats are counted, not written one by one.
+              const { denied } = recorder;
+              const key = JSON.stringify([at.app, at.principal, at.role, at.purpose, denied]);
+              await options.denials.record({ key, ctx: at, detail: { code: denied[0].code, denied } }).catch((err) => options.onWriteFailure?.(err));
+              return;
+            }
+            if (recorder.isEmpty) {
+              explain(ctx, result);
+              return;
+            }
             // The record is taken from the recorder now; while its INSERT
             // commits, the explanation below is built and (over HTTP) Apollo
             // serializes the answer. Nothing is released until the commit is
             // seen: the response gate holds the bytes (responseGate.ts).
-            const written = settled(() => options.accessLog.writeRequest(at, recorder));
-            // knex sends the INSERT only after a few promise turns; without a
-            // turn of the event loop here, the CPU work below (and Apollo's
+            const write = startWrite(options.accessLog, at, recorder);
+            written = write.written;
+            // knex sends the INSERT only after a few promise turns: without
+            // waiting for that, the CPU work below (and Apollo's
             // serialization) would run first and nothing would overlap.
-            await new Promise((resolve) => setImmediate(resolve));
-            const explanation = privacyExtension(ctx);
-            if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
-            const outcome = written.then((failed): Replacement | null => {
-              if (!failed) return null;
-              options.onWriteFailure?.(failed.err);
-              // A refusal that cannot be logged is still a refusal; data is not.
-              return recorder.hasReads ? { status: 503, body: withheld(ctx) } : null;
-            });
-            if (ctx.responseGate) return ctx.responseGate.hold(outcome);
-            const replacement = await outcome;
-            if (replacement) {
-              response.body.singleResult = replacement.body as typeof response.body.singleResult;
-              response.http.status = replacement.status;
-            }
-            return;
+            await write.sent;
           }
-          const explanation = privacyExtension(ctx);
-          if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
+          explain(ctx, result);
+          const outcome = written.then((failed): Replacement | null => {
+            if (!failed) return null;
+            options.onWriteFailure?.(failed.err);
+            // A refusal that cannot be logged is still a refusal; data is not.
+            return recorder.hasReads ? { status: 503, body: withheld(ctx) } : null;
+          });
+          if (ctx.responseGate) return ctx.responseGate.hold(outcome);
+          const replacement = await outcome;
+          if (replacement) {
+            response.body.singleResult = replacement.body as typeof response.body.singleResult;
+            response.http.status = replacement.status;
+          }
         },
       };
     },
   };
 }
 
+type WriteFailure = { err: unknown };
+
+/** Who asked, why and through which view: the record's context. */
+function accessContextOf(ctx: PrivqlContext): AccessContext {
+  const { caller } = ctx;
+  return { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
+}
+
+function explain(ctx: PrivqlContext, result: { extensions?: Record<string, unknown> }): void {
+  const explanation = privacyExtension(ctx);
+  if (explanation) result.extensions = { ...result.extensions, privacy: explanation };
+}
+
+/**
+ * Starts writing the request's record: `written` settles with the write's
+ * outcome (committed: null), `sent` once its statement has been handed to the
+ * database (or the write ended without that).
+ */
+function startWrite(log: AccessLog, at: AccessContext, recorder: AccessRecorder): { written: Promise<WriteFailure | null>; sent: Promise<void> } {
+  let handedOver!: () => void;
+  const sent = new Promise<void>((resolve) => (handedOver = resolve));
+  const written = settled(() => log.writeRequest(at, recorder, handedOver));
+  void written.then(handedOver);
+  return { written, sent };
+}
+
 /** The write's outcome as a value (never a rejection left unhandled while other work runs). */
-function settled(write: () => Promise<void>): Promise<{ err: unknown } | null> {
+function settled(write: () => Promise<void>): Promise<WriteFailure | null> {
   try {
     return write().then(
       () => null,

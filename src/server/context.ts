@@ -34,6 +34,14 @@ export interface PrivqlContext {
   globalPrivacyControl?: boolean;
   /** What the privacy notice is generated from. */
   notice: NoticeSource;
+  /**
+   * Said by a resolver once nothing more of this request can be recorded (its
+   * released rows are everything the operation shows): the record is sealed
+   * and its write starts then, while the answer is still being built
+   * (accessLogPlugin.ts). Resolves once the write has been handed to the
+   * database. Set by the access-log plugin.
+   */
+  recordComplete?: () => Promise<void>;
   /** Over HTTP: holds the response until the access record is committed (responseGate.ts). */
   responseGate?: ResponseGate;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
