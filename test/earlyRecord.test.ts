@@ -64,6 +64,8 @@ test.each([
   ['access history, read later by its own resolver', 'OFFICER', 'at the end', '{ customers(first: 3) { nodes { id accessHistory(first: 2) { pageInfo { hasNextPage } } } } }'],
   ['two root fields', 'AGENT', 'at the end', '{ a: customers(first: 2) { nodes { id } } b: customers(first: 3) { nodes { id } } }'],
   ['a directive (run on graphql-js)', 'AGENT', 'at the end', '{ customers(first: 5) @include(if: true) { nodes { id } } }'],
+  ['a root fragment spread (run on graphql-js)', 'AGENT', 'at the end', '{ ...Q } fragment Q on Query { customers(first: 3) { nodes { id name } } }'],
+  ['fragments on the connection, edge and customer', 'AGENT', 'early', '{ customers(first: 4) { ...C } } fragment C on CustomerConnection { e: edges { ...E } n: nodes { ... on Customer { id } } } fragment E on CustomerEdge { cursor node { name } }'],
 ])('%s (%s): the record is written %s and names exactly the customers shown', async (_name, role, when, query) => {
   const before = startedSealed.length;
   const { status, body } = await ask(role, query, query === ONE ? { id: customerId } : undefined);

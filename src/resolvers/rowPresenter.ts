@@ -10,7 +10,7 @@
 // variables), once per document and variables, not per row.
 
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { getNamedType, getNullableType, isListType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { Kind, getNamedType, getNullableType, isListType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { releaseRows, type NestedRows, type ReleaseShape, type Showing, type Slot } from '../plan/releasedRows';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import { UnguardedAccessError } from '../../directives/guard';
@@ -55,7 +55,7 @@ export function releasingRows(released: ReadonlyMap<string, ReadonlySet<string>>
     page: (privacy, rows, info) => releaseRows(required(privacy), rows, shapeOf(info, true), info.path, nestedOf),
     one: (privacy, row, info) => releaseRows(required(privacy), [row], shapeOf(info, false), info.path, nestedOf)[0],
     // One root field (the compiled executor's rule, checked again here): no other resolver shares the record.
-    decidedEverything: (info) => info.operation.selectionSet.selections.length === 1 && shapes.get(info.fieldNodes)?.get(info.variableValues)?.complete === true,
+    decidedEverything: (info) => onlyRootField(info) && shapes.get(info.fieldNodes)?.get(info.variableValues)?.complete === true,
   };
 }
 
@@ -120,6 +120,12 @@ function releaseShape(info: GraphQLResolveInfo, listed: boolean, released: Reado
 // What a page shows besides its rows: nothing of any customer is decided for these.
 const CONNECTION_FIELDS: ReadonlySet<string> = new Set(['nodes', 'totalCount', 'pageInfo', '__typename']);
 const EDGE_FIELDS: ReadonlySet<string> = new Set(['cursor', '__typename']);
+
+/** The operation selects this one root field, directly (a fragment spread could hold others). */
+function onlyRootField(info: GraphQLResolveInfo): boolean {
+  const selections = info.operation.selectionSet.selections;
+  return selections.length === 1 && selections[0].kind === Kind.FIELD && info.fieldNodes.length === 1 && selections[0] === info.fieldNodes[0];
+}
 
 // Deny by default, as the field guard does: no privacy context, no values.
 function required(privacy: RequestPrivacy | undefined): RequestPrivacy {
