@@ -39,7 +39,11 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
         recorder.seal();
         const write = startWrite(options.accessLog, accessContextOf(contextValue), recorder);
         early = write.written;
-        await write.sent;
+        // With a connection free, the statement is handed over within this
+        // turn of the event loop. Without one the resolver does not wait: that
+        // wait would be spent on the request's clock (the log's is not, see
+        // limits/deadline.ts) and could time out an answer graphql-js gives.
+        await Promise.race([write.sent, new Promise((resolve) => setImmediate(resolve))]);
       };
       return {
         async willSendResponse({ contextValue: ctx, response }) {

@@ -39,7 +39,8 @@ export interface PrivqlContext {
    * released rows are everything the operation shows): the record is sealed
    * and its write starts then, while the answer is still being built
    * (accessLogPlugin.ts). Resolves once the write has been handed to the
-   * database. Set by the access-log plugin.
+   * database, or at the end of this event-loop turn if it could not be yet.
+   * Set by the access-log plugin.
    */
   recordComplete?: () => Promise<void>;
   /** Over HTTP: holds the response until the access record is committed (responseGate.ts). */
