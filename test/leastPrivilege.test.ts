@@ -219,6 +219,19 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect((await verifyAccessLog(owner.knex)).ok).toBe(true);
   });
 
+  // It needs UPDATE for the spending upsert; a trigger keeps that to growing (migration 013).
+  test.each([
+    'UPDATE aggregate_budget SET spent = 0',
+    'UPDATE aggregate_budget SET spent = spent + 1, day = day + 1',
+    `UPDATE aggregate_budget SET spent = spent + 1, principal = 'someone-else'`,
+  ])('the ε an analyst spent is not given back: %s is refused', async (sql) => {
+    await app.knex.raw(`INSERT INTO aggregate_budget (app, principal, day, spent) VALUES ('crm-analytics', 'analyst-spent', current_date, 1)
+      ON CONFLICT (app, principal, day) DO UPDATE SET spent = aggregate_budget.spent + 0.25`);
+    const before = await owner.knex('aggregate_budget').orderBy(['app', 'principal', 'day']);
+    await expect(app.knex.raw(sql)).rejects.toThrow(REFUSED);
+    expect(await owner.knex('aggregate_budget').orderBy(['app', 'principal', 'day'])).toEqual(before);
+  });
+
   test('it may append a checkpoint, but not delete what it claims to cover; verify calls it forged', async () => {
     const last = await owner.knex('access_log').orderBy('seq', 'desc').first();
     await app.knex('access_log').insert({

@@ -17,6 +17,7 @@ import * as selfService from './migrations/009_self_service';
 import * as privacyNotice from './migrations/010_privacy_notice';
 import * as logCanonicalInlined from './migrations/011_log_canonical_inlined';
 import * as releaseOrderIndex from './migrations/012_release_order_index';
+import * as budgetOnlyGrows from './migrations/013_budget_only_grows';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,6 +69,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '010_privacy_notice': privacyNotice,
   '011_log_canonical_inlined': logCanonicalInlined,
   '012_release_order_index': releaseOrderIndex,
+  '013_budget_only_grows': budgetOnlyGrows,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
