@@ -18,6 +18,8 @@ let interpreted: PrivqlServer;
 let logWaitMs = 0;
 /** A COUNT statement waits this long before it starts, on the request's clock. */
 let countWaitMs = 0;
+/** The held COUNTs still running after their requests timed out: waited for before the next test. */
+const held = new Set<Promise<unknown>>();
 
 beforeAll(async () => {
   h = await startHarness({ customers: 30, env: { PRIVQL_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) } });
@@ -42,7 +44,14 @@ beforeAll(async () => {
       // not a builder
     }
     if (!countWaitMs || !/count\(/i.test(sql)) return runner(statement);
-    return { run: async () => (await sleep(countWaitMs), runner(statement).run()) };
+    const wait = countWaitMs;
+    return {
+      run: () => {
+        const running = sleep(wait).then(() => runner(statement).run());
+        held.add(running.catch(() => undefined));
+        return running;
+      },
+    };
   };
 });
 afterAll(async () => {
@@ -50,9 +59,11 @@ afterAll(async () => {
   await interpreted?.stop();
   await h?.close();
 });
-afterEach(() => {
+afterEach(async () => {
   logWaitMs = 0;
   countWaitMs = 0;
+  await Promise.all(held);
+  held.clear();
 });
 
 async function ask(server: PrivqlServer, query: string) {
