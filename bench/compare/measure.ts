@@ -1,11 +1,9 @@
 // The measuring itself: warm-up, statements per request, the rounds of load
-// (10 connections, then 1) in alternating order, the paired 1-connection
-// run of privql's rows, and the memory run. Each target is measured alone,
-// except in the paired run, where privql's rows of a query are asked in turn.
+// (10 connections, then 1) in alternating order, and the memory run. Each
+// target is measured alone; nothing else is driven at the same time.
 
 import { drive, type LoadFigures } from './load';
 import { sequential } from './sequential';
-import { paired } from './paired';
 import type { StatementCount } from './statementCounter';
 import type { Target } from './targets';
 
@@ -25,8 +23,6 @@ export interface Sample {
   peakRssMiB: number;
   /** The server process's CPU time per request under the 10-connection load (PostgreSQL's own is not in it). */
   cpuMsPerRequest: number;
-  /** privql's rows only: at 1 connection, asked in turn with the other privql rows of its query (paired.ts). */
-  paired?: LoadFigures;
 }
 
 export async function warmUp(targets: Target[], s: Settings): Promise<void> {
@@ -59,12 +55,6 @@ export async function runRounds(targets: Target[], s: Settings, progress: (line:
       const peakRssMiB = t.server.peakRssMiB();
       const single = await sequential(t, s.seconds);
       samples.get(t)!.push({ loaded, single, peakRssMiB, cpuMsPerRequest });
-    }
-    // privql per role and without privacy and log, asked in turn, query by query.
-    for (const query of new Set(order.map((t) => t.query))) {
-      const group = order.filter((t) => t.query === query && t.family === 'privql');
-      if (group.length < 2) continue;
-      for (const [t, figures] of await paired(group, s.seconds)) samples.get(t)!.at(-1)!.paired = figures;
     }
     progress(`round ${round + 1}/${s.rounds} done`);
   }

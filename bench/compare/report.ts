@@ -29,8 +29,8 @@ export function printRows(out: (line: string) => void, rows: Row[]): void {
     const mine = rows.filter((r) => r.query === query);
     if (mine.length === 0) continue;
     out(`\n${QUERY_TITLES[query]}`);
-    const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'p50 ms @1, paired', 'server CPU ms/req', 'SQL statements/request', 'peak RSS MiB', 'failed'];
-    const cells = (r: Row) => [r.label, num(r.reqPerSec, 0), num(r.p50), num(r.p99), num(r.p50At1, 2), num(r.p50At1Paired, 2), num(r.cpuMsPerRequest, 2), statementsText(r), num(r.peakRssMiB, 0), String(r.failed)];
+    const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'server CPU ms/req', 'SQL statements/request', 'peak RSS MiB', 'failed'];
+    const cells = (r: Row) => [r.label, num(r.reqPerSec, 0), num(r.p50), num(r.p99), num(r.p50At1, 2), num(r.cpuMsPerRequest, 2), statementsText(r), num(r.peakRssMiB, 0), String(r.failed)];
     for (const l of table(header, mine.map(cells))) out(l);
   }
 }
@@ -44,7 +44,7 @@ export function printRatios(out: (line: string) => void, ratios: Ratio[]): void 
   const isStringify = (a: string) => a.includes('JSON.stringify');
   const isJsonAgg = (a: string) => a.includes('json_agg');
   const cell = (r: Ratio | undefined, pick: (r: Ratio) => number) => (r ? num(pick(r), 2) : '—');
-  const header = ['query', 'privql', 'req/s × PostGraphile', 'p50@1 × PostGraphile', 'CPU × PostGraphile', 'p50@1 × no privacy/log', 'p50@1 paired × no privacy/log', 'req/s × no privacy/log', 'CPU × no privacy/log', 'p50 × JSON.stringify floor', 'p50 × json_agg floor'];
+  const header = ['query', 'privql', 'req/s × PostGraphile', 'p50@1 × PostGraphile', 'CPU × PostGraphile', 'p50@1 × no privacy/log', 'req/s × no privacy/log', 'CPU × no privacy/log', 'p50 × JSON.stringify floor', 'p50 × json_agg floor'];
   const firsts = ratios.filter((r, i) => ratios.findIndex((x) => x.label === r.label && x.query === r.query) === i);
   const rows = firsts.map((r) => [
     r.query,
@@ -53,7 +53,6 @@ export function printRatios(out: (line: string) => void, ratios: Ratio[]): void 
     cell(find(r, isPostgraphile), (x) => x.p50At1),
     cell(find(r, isPostgraphile), (x) => x.cpu),
     cell(find(r, isOff), (x) => x.p50At1),
-    cell(find(r, isOff), (x) => x.p50At1Paired),
     cell(find(r, isOff), (x) => x.throughput),
     cell(find(r, isOff), (x) => x.cpu),
     cell(find(r, isStringify), (x) => x.p50),

@@ -8,8 +8,7 @@ import http from 'node:http';
 import type { LoadFigures } from './load';
 import type { Target } from './targets';
 
-/** One request on `agent`'s kept-alive connection; resolves with the status once the body has been read. */
-export function askOnce(agent: http.Agent, t: Target): Promise<number> {
+function once(agent: http.Agent, t: Target): Promise<number> {
   return new Promise((resolve, reject) => {
     const url = new URL(t.server.origin + t.request.path);
     const req = http.request(
@@ -32,19 +31,14 @@ export async function sequential(t: Target, seconds: number): Promise<LoadFigure
   try {
     while (Date.now() < until) {
       const started = process.hrtime.bigint();
-      const status = await askOnce(agent, t).catch(() => 0);
+      const status = await once(agent, t).catch(() => 0);
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (status !== 200) failed++;
     }
   } finally {
     agent.destroy();
   }
-  return figures(times, seconds, failed);
-}
-
-/** req/s, p50 and p99 of request times (ms) taken over `seconds`. */
-export function figures(times: number[], seconds: number, failed: number): LoadFigures {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-  return { reqPerSec: sorted.length / seconds, p50: at(0.5), p99: at(0.99), requests: sorted.length, failed };
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))];
+  return { reqPerSec: times.length / seconds, p50: at(0.5), p99: at(0.99), requests: times.length, failed };
 }

@@ -15,8 +15,6 @@ export interface Row {
   p50: number;
   p99: number;
   p50At1: number;
-  /** privql's rows: p50 at 1 connection asked in turn with the other privql rows (NaN for the others). */
-  p50At1Paired: number;
   /** Server-process CPU ms per request at 10 connections: the least noisy figure on a shared machine. */
   cpuMsPerRequest: number;
   statements: StatementCount;
@@ -35,8 +33,6 @@ export interface Ratio {
   p50: number;
   /** privql's p50 at 1 connection ÷ theirs. */
   p50At1: number;
-  /** The same from the paired run (only against privql without privacy and log; NaN otherwise). */
-  p50At1Paired: number;
   /** privql's server CPU per request ÷ theirs. */
   cpu: number;
 }
@@ -56,11 +52,10 @@ export function summarize(samples: Map<Target, Sample[]>, statements: Map<Target
     p50: median(xs.map((x) => x.loaded.p50)),
     p99: median(xs.map((x) => x.loaded.p99)),
     p50At1: median(xs.map((x) => x.single.p50)),
-    p50At1Paired: xs.every((x) => x.paired) ? median(xs.map((x) => x.paired!.p50)) : NaN,
     cpuMsPerRequest: median(xs.map((x) => x.cpuMsPerRequest)),
     statements: statements.get(t)!,
     peakRssMiB: Math.max(...xs.map((x) => x.peakRssMiB)),
-    failed: xs.reduce((n, x) => n + x.loaded.failed + x.single.failed + (x.paired?.failed ?? 0), 0),
+    failed: xs.reduce((n, x) => n + x.loaded.failed + x.single.failed, 0),
   }));
 }
 
@@ -75,7 +70,6 @@ export function ratios(rows: Row[]): Ratio[] {
         throughput: mine.reqPerSec / theirs.reqPerSec,
         p50: mine.p50 / theirs.p50,
         p50At1: mine.p50At1 / theirs.p50At1,
-        p50At1Paired: mine.p50At1Paired / theirs.p50At1Paired,
         cpu: mine.cpuMsPerRequest / theirs.cpuMsPerRequest,
       });
     }
