@@ -14,7 +14,7 @@ import { checkStatsRequest, type StatsArgs, type StatsRequest } from '../analyti
 import { queryStats, type StatCell } from '../analytics/statsQuery';
 import { suppressCells } from '../analytics/suppression';
 import { ANONYMITY_POLICY, type AnonymityPolicy } from '../policy/anonymity';
-import type { PrivqlContext } from '../server/context';
+import { actorOf, type PrivqlContext } from '../server/context';
 import { AUDIT_UNAVAILABLE_MESSAGE } from '../server/accessLogPlugin';
 import { forbidden, privqlError } from '../server/errors';
 
@@ -131,7 +131,7 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
       epsilonSpent: epsilon,
     },
   };
-  const at = { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: ctx.caller.app, principal: ctx.caller.sub, role: ctx.caller.role, purpose: ctx.caller.purpose, view: ctx.caller.view?.name ?? null };
+  const at = actorOf(ctx);
   try {
     await writeAggregateRecord(trx, at, detail);
   } catch {

@@ -4,11 +4,10 @@
 // access log records each value like any read; every change is also
 // recorded, in its own transaction, by the store that makes it.
 
-import type { AccessContext } from '../audit/accessContext';
 import type { Decision, OptOutKind } from '../policy/vocabulary';
 import { subjectIdOf, tag } from '../plan/subject';
 import type { CustomerRow } from '../data/customerQueries';
-import type { PrivqlContext } from '../server/context';
+import { actorOf, type PrivqlContext } from '../server/context';
 import { privqlError } from '../server/errors';
 import { confirmChange, proposeChange, requestsByStatus, reviewChange, assertNote, type ChangeRequestRow } from '../selfService/changeRequests';
 import { erasureRequestsByStatus, processErasure, requestErasure, type ErasureRequestRow } from '../selfService/erasure';
@@ -18,12 +17,6 @@ import { noCustomerRecord } from '../selfService/customerRecord';
 import { UUID, pageSize } from './args';
 
 export const MAX_QUEUE_PAGE = 200;
-
-/** Who is acting, as the access log names it. */
-export function actorOf(ctx: PrivqlContext): AccessContext {
-  const { caller } = ctx;
-  return { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
-}
 
 /** The calling customer's id; shield has already required role CUSTOMER for SELF_SERVICE. */
 function customerId(ctx: PrivqlContext): string {

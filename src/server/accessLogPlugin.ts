@@ -9,7 +9,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { AccessContext, AccessLog } from '../audit/accessLogWriter';
 import type { AccessRecorder } from '../audit/accessRecorder';
 import type { DenialAggregator } from '../audit/denialAggregator';
-import type { PrivqlContext } from './context';
+import { actorOf, type PrivqlContext } from './context';
 import { explainWithheld } from '../plan/explain';
 import { showsValue } from '../policy/decide';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
@@ -37,7 +37,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
         const { recorder } = contextValue;
         if (early || !recorder.hasReads) return;
         recorder.seal();
-        const write = startWrite(options.accessLog, accessContextOf(contextValue), recorder);
+        const write = startWrite(options.accessLog, actorOf(contextValue), recorder);
         early = write.written;
         // With a connection free, the statement is handed over within this
         // turn of the event loop. Without one the resolver does not wait: that
@@ -63,7 +63,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           for (const error of result.errors ?? []) recordRefusal(ctx, error);
           // Every answer names its request, so a client (or an officer) can find its record.
           result.extensions = { ...result.extensions, ...idExtensions(ctx) };
-          const at = accessContextOf(ctx);
+          const at = actorOf(ctx);
           let written: Promise<WriteFailure | null>;
           if (early) {
             // Refusals met after the record was sealed (a deadline passed, say) go in a record of their own.
@@ -113,12 +113,6 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
 }
 
 type WriteFailure = { err: unknown };
-
-/** Who asked, why and through which view: the record's context. */
-function accessContextOf(ctx: PrivqlContext): AccessContext {
-  const { caller } = ctx;
-  return { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
-}
 
 function explain(ctx: PrivqlContext, result: { extensions?: Record<string, unknown> }): void {
   const explanation = privacyExtension(ctx);

@@ -9,6 +9,7 @@ import type { ReleaseSummary } from '../anonymity/releaseMeta';
 import type { CallerCursors } from '../resolvers/cursor';
 import type { NoticeSource } from '../governance/notice/store';
 import type { ResponseGate } from './responseGate';
+import type { AccessContext } from '../audit/accessContext';
 
 /** What every resolver of one request sees. */
 export interface PrivqlContext {
@@ -47,4 +48,10 @@ export interface PrivqlContext {
   responseGate?: ResponseGate;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
   releaseServed?: ReleaseSummary;
+}
+
+/** Who is acting and why, as the access log names it. */
+export function actorOf(ctx: PrivqlContext): AccessContext {
+  const { caller } = ctx;
+  return { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null };
 }

@@ -4,9 +4,9 @@
 // public route too (publicRoute.ts), so it cannot reach customer data.
 
 import type { Knex } from 'knex';
-import type { PrivqlContext } from '../../server/context';
+import { actorOf, type PrivqlContext } from '../../server/context';
 import { privqlError } from '../../server/errors';
-import { actorOf, OWN_RECORD_READ } from '../../resolvers/selfService';
+import { OWN_RECORD_READ } from '../../resolvers/selfService';
 import { noCustomerRecord } from '../../selfService/customerRecord';
 import { UUID } from '../../resolvers/args';
 import { acknowledgeNotice, acknowledgedVersion, draftNotice, noticeInputs, publishNotice, readNotice, type NoticeSource, type StoredNotice } from './store';
