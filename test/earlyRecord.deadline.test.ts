@@ -82,11 +82,14 @@ async function recordsOf(requestId: string | undefined) {
 
 const withoutIds = (text: string) => text.replace(/"requestId":"[^"]*"/g, '');
 
+/** The same query asked of the compiled server, then of the graphql-js one. */
+async function askBoth(query: string) {
+  return { fast: await ask(compiled, query), plain: await ask(interpreted, query) };
+}
+
 test('a log slow to take its statement does not time out a compiled answer: 200 on both, the same records', async () => {
   logWaitMs = 2 * TIMEOUT_MS;
-  const query = '{ customers(first: 3) { nodes { id email } } }';
-  const fast = await ask(compiled, query);
-  const plain = await ask(interpreted, query);
+  const { fast, plain } = await askBoth('{ customers(first: 3) { nodes { id email } } }');
   expect(fast.status).toBe(200);
   expect(plain.status).toBe(200);
   expect(withoutIds(fast.text)).toBe(withoutIds(plain.text));
@@ -95,9 +98,7 @@ test('a log slow to take its statement does not time out a compiled answer: 200 
 
 test('a deadline that passes after the rows were read (a held COUNT): 503 on both, one record naming the reads and the timeout', async () => {
   countWaitMs = 2 * TIMEOUT_MS;
-  const query = '{ customers(first: 3) { totalCount nodes { id email } } }';
-  const fast = await ask(compiled, query);
-  const plain = await ask(interpreted, query);
+  const { fast, plain } = await askBoth('{ customers(first: 3) { totalCount nodes { id email } } }');
   expect(fast.status).toBe(503);
   expect(withoutIds(fast.text)).toBe(withoutIds(plain.text));
   const records = await recordsOf(fast.requestId);

@@ -58,12 +58,18 @@ async function startRequest(plugin: ApolloServerPlugin<PrivqlContext>, ctx: Priv
 
 const readOne = (ctx: PrivqlContext, id = 'c1') => ctx.recorder.fieldUse('Customer.email', [CLEAR, CLEAR]).note(0, id);
 
-test('a complete record is written once, when the resolver says so, sealed; the answer then goes out as it was', async () => {
-  const { log, writes } = notingLog();
+/** A request that read one customer, whose resolver then said its record is complete. */
+async function writtenEarly(outcome?: () => Promise<void>, onWriteFailure?: (err: unknown) => void) {
+  const { log, writes } = notingLog(outcome);
   const ctx = requestContext();
-  const send = await startRequest(accessLogPlugin({ accessLog: log }), ctx);
+  const send = await startRequest(accessLogPlugin({ accessLog: log, onWriteFailure }), ctx);
   readOne(ctx);
   await ctx.recordComplete!();
+  return { ctx, send, writes };
+}
+
+test('a complete record is written once, when the resolver says so, sealed; the answer then goes out as it was', async () => {
+  const { ctx, send, writes } = await writtenEarly();
   expect(writes).toEqual([{ kind: 'request', sealed: true, subjects: ['c1'] }]);
   await ctx.recordComplete!();
   const res = await send(response());
@@ -73,11 +79,7 @@ test('a complete record is written once, when the resolver says so, sealed; the 
 });
 
 test('a refusal met after the early write (a deadline that passed) is written in a record of its own', async () => {
-  const { log, writes } = notingLog();
-  const ctx = requestContext();
-  const send = await startRequest(accessLogPlugin({ accessLog: log }), ctx);
-  readOne(ctx);
-  await ctx.recordComplete!();
+  const { ctx, send, writes } = await writtenEarly();
   ctx.recorder.denied.push({ path: '', code: 'REQUEST_TIMEOUT' });
   await send(response());
   expect(writes).toEqual([
@@ -88,11 +90,7 @@ test('a refusal met after the early write (a deadline that passed) is written in
 
 test('an early write that fails: the answer is replaced by 503 AUDIT_UNAVAILABLE, with no data', async () => {
   const failures: unknown[] = [];
-  const { log } = notingLog(() => Promise.reject(new Error('log table locked')));
-  const ctx = requestContext();
-  const send = await startRequest(accessLogPlugin({ accessLog: log, onWriteFailure: (err) => failures.push(err) }), ctx);
-  readOne(ctx);
-  await ctx.recordComplete!();
+  const { ctx, send } = await writtenEarly(() => Promise.reject(new Error('log table locked')), (err) => failures.push(err));
   const res = await send(response({ customers: [{ email: 'ada@example.com' }] }));
   expect(res.http.status).toBe(503);
   expect(res.body.singleResult).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE' } })], extensions: { requestId: ctx.requestId } });
@@ -113,11 +111,7 @@ test('nothing read yet: no early write; the record is written when the response 
 
 test('the resolver waits only until the record has been handed to the database, not for its commit', async () => {
   let commit!: () => void;
-  const { log } = notingLog(() => new Promise<void>((resolve) => (commit = resolve)));
-  const ctx = requestContext();
-  const send = await startRequest(accessLogPlugin({ accessLog: log }), ctx);
-  readOne(ctx);
-  await ctx.recordComplete!();
+  const { send } = await writtenEarly(() => new Promise<void>((resolve) => (commit = resolve)));
   // The response itself waits for the commit (held here, without HTTP).
   let sent = false;
   const sending = send(response()).then(() => (sent = true));
