@@ -1,7 +1,7 @@
 // The SVG chart: for the list query and customer(id), one bar per server
 // for req/s at 10 connections, p50 at 10 connections, p50 at 1 connection
 // and the server process's CPU per request, each bar labelled with its figure and coloured by kind
-// (privql, privql without privacy, PostGraphile, floors). Drawn by vega-lite + vega in Node, no browser: vega-lite compiles
+// (privql, privql without privacy, privql with a minimal log, PostGraphile, floors). Drawn by vega-lite + vega in Node, no browser: vega-lite compiles
 // the spec, vega renders it headless to an SVG string (text widths are
 // estimated without a canvas, which is fine for labels).
 //
@@ -16,6 +16,7 @@ const importModule = new Function('specifier', 'return import(specifier)') as (s
 const KIND_NAMES: Record<string, string> = {
   privql: 'privql (privacy + log)',
   'privql-off': 'privql, no privacy/log',
+  'privql-minimal-log': 'privql, minimal log (bench-only)',
   postgraphile: 'PostGraphile',
   floor: 'floor',
 };
@@ -38,7 +39,7 @@ function panel(query: string, metric: (typeof METRICS)[number]) {
     transform: [{ filter: { field: 'query', equal: query } }],
     width: 170,
     layer: [
-      { mark: 'bar', encoding: { y, x, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: Object.values(KIND_NAMES), range: ['#d95f02', '#fdae61', '#1b9e77', '#7570b3'] } } } },
+      { mark: 'bar', encoding: { y, x, color: { field: 'kind', type: 'nominal', title: null, scale: { domain: Object.values(KIND_NAMES), range: ['#d95f02', '#fdae61', '#e6ab02', '#1b9e77', '#7570b3'] } } } },
       { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y, x, text: { field: metric.key, type: 'quantitative', format: ',.1~f' } } },
     ],
   };

@@ -1,6 +1,7 @@
 // Starts the compared servers, one child process each, all on the bench's
 // schema: the real privql CLI (privacy + log), privql without them, PostGraphile
-// (when installed) and the two floors. One at a time, so start-up work of
+// (when installed), the two floors, and privql with a minimal committed
+// record in place of its log. One at a time, so start-up work of
 // one does not land in another's peak memory.
 
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export async function startServers(s: ServerSetup): Promise<{ servers: Servers; 
   const specs: Array<[keyof Servers, ServerSpec]> = [
     ['privql', { name: 'privql', script: join(DIST, 'src', 'cli', 'start.js'), env: { ...base('privql'), ...privqlEnv } }],
     ['privqlOff', { name: 'privql, no privacy/log', script: join(__dirname, 'servers', 'privqlOff.js'), env: { ...base('off'), ...privqlEnv } }],
+    ['privqlMinimalLog', { name: 'privql, minimal log', script: join(__dirname, 'servers', 'privqlMinimalLog.js'), env: { ...base('minimal'), ...privqlEnv } }],
     ['floorStringify', { name: 'floor: rows → JSON.stringify', script: join(__dirname, 'servers', 'floor.js'), env: { ...base('floor'), FLOOR_MODE: 'stringify' } }],
     ['floorJsonAgg', { name: 'floor: PostgreSQL json_agg', script: join(__dirname, 'servers', 'floor.js'), env: { ...base('jsonagg'), FLOOR_MODE: 'jsonagg' } }],
   ];

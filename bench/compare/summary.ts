@@ -59,10 +59,16 @@ export function summarize(samples: Map<Target, Sample[]>, statements: Map<Target
   }));
 }
 
+/**
+ * Each privql row (and each minimal-log row) against every other server on
+ * its query; a privql row against the minimal-log row of its own role only.
+ */
 export function ratios(rows: Row[]): Ratio[] {
   const out: Ratio[] = [];
-  for (const mine of rows.filter((r) => r.kind === 'privql')) {
-    for (const theirs of rows.filter((r) => r.query === mine.query && r.kind !== 'privql')) {
+  const compared = (mine: Row, theirs: Row) =>
+    theirs.query === mine.query && theirs.kind !== 'privql' && theirs.kind !== mine.kind && (theirs.kind !== 'privql-minimal-log' || theirs.label === `${mine.label}, minimal log`);
+  for (const mine of rows.filter((r) => r.kind === 'privql' || r.kind === 'privql-minimal-log')) {
+    for (const theirs of rows.filter((r) => compared(mine, r))) {
       out.push({
         label: mine.label,
         query: mine.query,

@@ -7,7 +7,7 @@ import { answerOf, floorPath, postgraphileQuery, privqlQuery, type QueryName } f
 import type { BenchServer } from './processes';
 
 export type Family = 'privql' | 'postgraphile' | 'floor';
-export type Kind = 'privql' | 'privql-off' | 'postgraphile' | 'floor';
+export type Kind = 'privql' | 'privql-off' | 'privql-minimal-log' | 'postgraphile' | 'floor';
 
 export interface HttpRequest {
   path: string;
@@ -34,12 +34,15 @@ export interface Caller {
 export interface Servers {
   privql: BenchServer;
   privqlOff: BenchServer;
+  privqlMinimalLog: BenchServer;
   postgraphile?: BenchServer;
   floorStringify: BenchServer;
   floorJsonAgg: BenchServer;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** The roles also measured with a minimal committed record: the fastest and the most common list. */
+const MINIMAL_LOG_ROLES = ['AGENT', 'OFFICER'];
 
 function graphql(query: string, caller?: Caller): HttpRequest {
   const auth: Record<string, string> = caller ? { authorization: `Bearer ${caller.token}`, 'x-purpose': caller.purpose } : {};
@@ -51,7 +54,8 @@ const floor = (path: string): HttpRequest => ({ path, headers: JSON_HEADERS, bod
 /**
  * Every row: privql per role on the list and customer(id), ANALYST on
  * customerStats; privql without privacy (as `offCaller`) and the others on
- * the same queries; customerStats where the server has it.
+ * the same queries; customerStats where the server has it; and AGENT and
+ * OFFICER on privql with a minimal committed record instead of the log.
  */
 export function buildTargets(s: Servers, callers: Caller[], offCaller: Caller, customerId: string, first: number): Target[] {
   const targets: Target[] = [];
@@ -62,6 +66,9 @@ export function buildTargets(s: Servers, callers: Caller[], offCaller: Caller, c
     const floorRequest = floor(q === 'list' ? floorPath.list(first) : floorPath.customer(customerId));
     for (const c of callers) add(`privql ${c.role}`, 'privql', 'privql', s.privql, q, graphql(privql, c));
     add('privql, no privacy/log', 'privql-off', 'privql', s.privqlOff, q, graphql(privql, offCaller));
+    for (const c of callers.filter((x) => MINIMAL_LOG_ROLES.includes(x.role))) {
+      add(`privql ${c.role}, minimal log`, 'privql-minimal-log', 'privql', s.privqlMinimalLog, q, graphql(privql, c));
+    }
     if (s.postgraphile) add(s.postgraphile.name, 'postgraphile', 'postgraphile', s.postgraphile, q, graphql(q === 'list' ? postgraphileQuery.list(first) : postgraphileQuery.customer(customerId)));
     add(s.floorStringify.name, 'floor', 'floor', s.floorStringify, q, floorRequest);
     add(s.floorJsonAgg.name, 'floor', 'floor', s.floorJsonAgg, q, floorRequest);
