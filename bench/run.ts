@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     }
     const worst = (i: number) => Math.max(...summary.map((s) => s[i]));
     console.log(`\nworst on/off ratio ${worst(0).toFixed(2)}x (target 1.30x); worst log cost +${(worst(1) * 100).toFixed(0)}% (target +15%)`);
-    // What the real record costs beyond the least a committed record costs.
+    // Privacy with the least a committed record can cost: the floor under on/off for any durable log.
     console.log(`any committed record (minimal log) against privacy off: ${summary.map((x, i) => `${ROLES[i]} ${x[2].toFixed(2)}x`).join(', ')}`);
     const agent = { token: await mintToken({ secret: config.jwtSecret, role: 'AGENT', app: 'crm-console', sub: 'bench' }), purpose: 'CUSTOMER_SERVICE' };
     console.log(`SQL statements per request (AGENT): privacy on ${await statementsPerRequest(db.knex, urls.on, agent)}; log off ${await statementsPerRequest(db.knex, urls.noLog, agent)}`);

@@ -9,7 +9,7 @@
 // of unit tests alone pays nothing. With DATABASE_URL set there is no
 // template: the server needs none.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -26,10 +26,48 @@ const ARCHIVE = 'migrated.tar';
 const DATA_DIR = 'migrated-dir';
 /** Written last: the template is complete. */
 const READY = 'ready';
+const PREFIX = 'privql-template-';
+/** The jest process that named the template: while it runs, the template is in use. */
+const OWNER = 'owner.pid';
 
 export function nameTemplateDir(): void {
   if (process.env.DATABASE_URL) return;
-  process.env[TEMPLATE_ENV] = mkdtempSync(join(tmpdir(), 'privql-template-'));
+  removeAbandonedTemplates(tmpdir());
+  const root = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(root, OWNER), String(process.pid));
+  process.env[TEMPLATE_ENV] = root;
+}
+
+/**
+ * Removes the templates of jest runs that were killed (their global teardown
+ * never ran, and each left about 30 MB behind): those whose jest process is
+ * gone. A template without an owner file is from before the file was
+ * written, or one a run is naming this instant: removed only once it is an
+ * hour old.
+ */
+export function removeAbandonedTemplates(parent: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(PREFIX)) continue;
+    const root = join(parent, name);
+    const owner = existsSync(join(root, OWNER)) ? Number(readFileSync(join(root, OWNER), 'utf8')) : undefined;
+    const abandoned = owner === undefined ? Date.now() - statSync(root).mtimeMs > 3600_000 : !isRunning(owner);
+    if (!abandoned) continue;
+    rmSync(root, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of another user has that pid; it is running.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function removeTemplate(): void {
