@@ -52,8 +52,12 @@ export interface ExplainOptions {
 
 export function explainWithheld(uses: readonly FieldUse[], options: ExplainOptions): WithheldField[] {
   const out: WithheldField[] = [];
-  const add = (field: string, decision: Decision, reason: ExplainedReason, customers: number, paths?: FieldUse['paths'][0]) => {
-    if (customers === 0 || showsValue(decision)) return;
+  // Customers are counted only for a decision that withholds: most decisions
+  // show the value, and counting is a set of every customer per field.
+  const add = (field: string, decision: Decision, reason: ExplainedReason, countCustomers: () => number, paths?: FieldUse['paths'][0]) => {
+    if (showsValue(decision)) return;
+    const customers = countCustomers();
+    if (customers === 0) return;
     const bandWidth = decision.strategy === 'BAND' ? options.bandWidthOf?.(field) : undefined;
     // In the anonymous release the release's levels decide a generalized value (a band of its width, or suppressed).
     const released = decision.strategy === 'PREFIX' || decision.strategy === 'YEAR' || (decision.strategy === 'BAND' && bandWidth === undefined) ? options.releasedLevelOf?.(field) : undefined;
@@ -67,17 +71,17 @@ export function explainWithheld(uses: readonly FieldUse[], options: ExplainOptio
   };
   for (const use of uses) {
     const [consented, optedOut] = use.decisions;
-    const counts = use.subjects.map((subjects) => new Set(subjects).size);
+    const count = (which: 0 | 1) => () => new Set(use.subjects[which]).size;
     if (same(consented, optedOut)) {
-      add(use.coordinate, consented, consented.reason, counts[0] + counts[1]);
+      add(use.coordinate, consented, consented.reason, () => count(0)() + count(1)());
       continue;
     }
     if (options.seesConsent) {
-      add(use.coordinate, consented, consented.reason, counts[0], use.paths[0]);
-      add(use.coordinate, optedOut, optedOut.reason, counts[1], use.paths[1]);
+      add(use.coordinate, consented, consented.reason, count(0), use.paths[0]);
+      add(use.coordinate, optedOut, optedOut.reason, count(1), use.paths[1]);
       continue;
     }
-    const all = new Set([...use.subjects[0], ...use.subjects[1]]).size;
+    const all = () => new Set([...use.subjects[0], ...use.subjects[1]]).size;
     // Withheld from everyone: the caller-level reason is the consenting customers' one.
     if (!showsValue(consented)) add(use.coordinate, consented, consented.reason, all);
     else add(use.coordinate, optedOut, 'SENSITIVE_CONSENT_REQUIRED', all);
