@@ -20,6 +20,7 @@ export interface ServerSetup {
 }
 
 const DIST = join(__dirname, '..', '..');
+const PRIVQL_VARIANT = join(__dirname, 'servers', 'privqlVariant.js');
 
 export async function startServers(s: ServerSetup): Promise<{ servers: Servers; all: BenchServer[] }> {
   const base = (name: string) => ({ DATABASE_URL: schemaUrl(s.url, s.schema, `${s.schema}_${name}`), BENCH_POOL_MAX: String(s.poolMax) });
@@ -36,8 +37,8 @@ export async function startServers(s: ServerSetup): Promise<{ servers: Servers; 
   };
   const specs: Array<[keyof Servers, ServerSpec]> = [
     ['privql', { name: 'privql', script: join(DIST, 'src', 'cli', 'start.js'), env: { ...base('privql'), ...privqlEnv } }],
-    ['privqlOff', { name: 'privql, no privacy/log', script: join(__dirname, 'servers', 'privqlOff.js'), env: { ...base('off'), ...privqlEnv } }],
-    ['privqlMinimalLog', { name: 'privql, minimal log', script: join(__dirname, 'servers', 'privqlMinimalLog.js'), env: { ...base('minimal'), ...privqlEnv } }],
+    ['privqlOff', { name: 'privql, no privacy/log', script: PRIVQL_VARIANT, env: { ...base('off'), ...privqlEnv, BENCH_PRIVQL_VARIANT: 'off' } }],
+    ['privqlMinimalLog', { name: 'privql, minimal log', script: PRIVQL_VARIANT, env: { ...base('minimal'), ...privqlEnv, BENCH_PRIVQL_VARIANT: 'minimal-log' } }],
     ['floorStringify', { name: 'floor: rows → JSON.stringify', script: join(__dirname, 'servers', 'floor.js'), env: { ...base('floor'), FLOOR_MODE: 'stringify' } }],
     ['floorJsonAgg', { name: 'floor: PostgreSQL json_agg', script: join(__dirname, 'servers', 'floor.js'), env: { ...base('jsonagg'), FLOOR_MODE: 'jsonagg' } }],
   ];
