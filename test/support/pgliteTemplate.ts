@@ -40,7 +40,7 @@ export function nameTemplateDir(): void {
 
 /**
  * Removes the templates of jest runs that were killed (their global teardown
- * never ran, and each left about 30 MB behind): those whose jest process is
+ * never ran, and each left about 80 MB behind): those whose jest process is
  * gone. A template without an owner file is from before the file was
  * written, or one a run is naming this instant: removed only once it is an
  * hour old.
