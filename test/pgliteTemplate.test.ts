@@ -27,13 +27,16 @@ function endedPid(): number {
   return Number(child.stdout);
 }
 
-test("a killed run's template is removed; a running one's, and other files, are kept", () => {
+test("a killed run's template is removed; a running one's, one being named, and other files are kept", () => {
   template('killed', endedPid());
   template('running', process.pid);
   template('old-without-owner', undefined, 2 * 3600_000);
   template('new-without-owner');
+  // Its owner file is being written: empty for an instant.
+  template('owner-being-written');
+  writeFileSync(join(parent, 'privql-template-owner-being-written', 'owner.pid'), '');
   writeFileSync(join(parent, 'privql-other'), 'kept');
 
   expect(removeAbandonedTemplates(parent).sort()).toEqual(['privql-template-killed', 'privql-template-old-without-owner']);
-  expect(readdirSync(parent).sort()).toEqual(['privql-other', 'privql-template-new-without-owner', 'privql-template-running']);
+  expect(readdirSync(parent).sort()).toEqual(['privql-other', 'privql-template-new-without-owner', 'privql-template-owner-being-written', 'privql-template-running']);
 });

@@ -50,17 +50,26 @@ export function removeAbandonedTemplates(parent: string): string[] {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(PREFIX)) continue;
     const root = join(parent, name);
-    const owner = existsSync(join(root, OWNER)) ? Number(readFileSync(join(root, OWNER), 'utf8')) : undefined;
-    const abandoned = owner === undefined ? Date.now() - statSync(root).mtimeMs > 3600_000 : !isRunning(owner);
-    if (!abandoned) continue;
+    try {
+      if (!isAbandoned(root)) continue;
+    } catch {
+      // Gone meanwhile (another run's teardown), or not ours to read: left alone.
+      continue;
+    }
     rmSync(root, { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
 }
 
+function isAbandoned(root: string): boolean {
+  const owner = existsSync(join(root, OWNER)) ? Number(readFileSync(join(root, OWNER), 'utf8')) : NaN;
+  // No owner yet (or one being written: an empty file): judged by age.
+  if (!Number.isSafeInteger(owner) || owner <= 0) return Date.now() - statSync(root).mtimeMs > 3600_000;
+  return !isRunning(owner);
+}
+
 function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
