@@ -93,7 +93,8 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` is running on this host (a zombie is not). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

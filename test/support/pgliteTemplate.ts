@@ -16,6 +16,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { knex, type Knex } from 'knex';
 import * as lockfile from 'proper-lockfile';
 import { migrate } from '../../src/data/database';
+import { isRunning } from '../../src/data/dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ClientPgLite = require('knex-pglite');
@@ -67,16 +68,6 @@ function isAbandoned(root: string): boolean {
   // No owner yet (or one being written: an empty file): judged by age.
   if (!Number.isSafeInteger(owner) || owner <= 0) return Date.now() - statSync(root).mtimeMs > 3600_000;
   return !isRunning(owner);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: a process of another user has that pid; it is running.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function removeTemplate(): void {
