@@ -7,7 +7,7 @@
 import { minimalLog, MINIMAL_LOG_TABLE } from '../bench/support/minimalLog';
 import { privqlQuery } from '../bench/compare/queries';
 import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
-import { PURPOSE_OF, startHarness, type Harness } from './support/harness';
+import { startHarness, type Harness } from './support/harness';
 import { describeOnServer } from './support/onServer';
 
 let h: Harness;
@@ -22,11 +22,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function askMinimal(role: string, query: string) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await h.token(role)}`, 'x-purpose': PURPOSE_OF[role] };
-  const res = await fetch(minimal.url, { method: 'POST', headers, body: JSON.stringify({ query }) });
-  return { status: res.status, body: await res.json() };
-}
+const askMinimal = (role: string, query: string) => h.graphql(query, { role, url: minimal.url });
 
 const rows = async () => Number((await h.db.knex(MINIMAL_LOG_TABLE).count({ n: '*' }))[0].n);
 
@@ -36,11 +32,11 @@ test.each(['AGENT', 'OFFICER'])('as %s it answers the list exactly as privql doe
   const bench = await askMinimal(role, privqlQuery.list(10));
   expect(bench.status).toBe(200);
   expect(bench.body.errors).toBeUndefined();
-  expect(bench.body.data.customers.nodes).toHaveLength(10);
+  expect(bench.body.data!.customers.nodes).toHaveLength(10);
   expect(bench.body.data).toEqual(real.body.data);
   expect(await rows()).toBe(before + 1);
   // The row names the request it stands for.
-  expect(await h.db.knex(MINIMAL_LOG_TABLE).where({ request_id: bench.body.extensions.requestId }).first()).toBeDefined();
+  expect(await h.db.knex(MINIMAL_LOG_TABLE).where({ request_id: bench.body.extensions!.requestId }).first()).toBeDefined();
 });
 
 test('an answer without customer data commits no row', async () => {
@@ -62,7 +58,7 @@ describeOnServer('held until committed (server)', () => {
       await lock.commit();
       const res = await answer;
       expect(res.status).toBe(200);
-      expect(res.body.data.customers.nodes).toHaveLength(5);
+      expect(res.body.data!.customers.nodes).toHaveLength(5);
     } finally {
       if (!lock.isCompleted()) await lock.rollback();
     }

@@ -8,7 +8,7 @@
 
 import { AccessLogWriter, type AccessLog } from '../src/audit/accessLogWriter';
 import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
-import { PURPOSE_OF, startHarness, type Harness } from './support/harness';
+import { startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 let server: PrivqlServer;
@@ -33,11 +33,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function ask(role: string, query: string, variables?: Record<string, unknown>) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await h.token(role)}`, 'x-purpose': PURPOSE_OF[role] };
-  const res = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, body: await res.json() };
-}
+const ask = (role: string, query: string, variables?: Record<string, unknown>) => h.graphql(query, { role, variables, url: server.url });
 
 /** Every customer id an answer shows, wherever it shows it. */
 function idsIn(value: unknown, into = new Set<string>()): Set<string> {
@@ -74,7 +70,7 @@ test.each([
   expect(startedSealed.slice(before)).toEqual([when === 'early']);
   const shown = idsIn(body.data);
   expect(shown.size).toBeGreaterThan(0);
-  const record = await h.db.knex('access_log').where({ request_id: body.extensions.requestId }).first();
+  const record = await h.db.knex('access_log').where({ request_id: body.extensions!.requestId }).first();
   const subjects: string[] = Array.isArray(record.subject_ids) ? record.subject_ids : record.subject_ids.replace(/[{}]/g, '').split(',');
   expect(new Set(subjects)).toEqual(shown);
 });

@@ -36,6 +36,8 @@ export interface RequestOptions {
   purpose?: string | null;
   token?: string | null;
   variables?: Record<string, unknown>;
+  /** Another server on the harness's database (a test's own variant) instead of the harness's. */
+  url?: string;
 }
 
 export interface Harness {
@@ -89,7 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
       const purpose = o.purpose !== undefined ? o.purpose : o.role ? PURPOSE_OF[o.role] : null;
       if (purpose !== null) headers['x-purpose'] = purpose;
-      const res = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables: o.variables }) });
+      const res = await fetch(o.url ?? server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables: o.variables }) });
       const text = await res.text();
       return { status: res.status, body: JSON.parse(text), text };
     },
