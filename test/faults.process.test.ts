@@ -9,7 +9,7 @@ import net from 'node:net';
 import { compileCli, type CompiledCli } from './support/compiledCli';
 import { connectAdmin, type PgAdmin } from './support/pgAdmin';
 import { describeOnServer } from './support/onServer';
-import { startHarness, TEST_SECRET, PURPOSE_OF, type Harness } from './support/harness';
+import { startHarness, TEST_SECRET, type Harness } from './support/harness';
 import { freePort, runNode, schemaUrl, startChildServer, type ChildServer, type Exit } from '../bench/support/childServer';
 
 const STACK_LINE = /^\s+at .+[(:]\d+|\.ts:\d+/m;
@@ -48,14 +48,7 @@ describeOnServer('the server process and an unreachable database (needs a Postgr
     children.push(child);
     return child;
   }
-  async function ask(url: string, role: string) {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.token(role)}`, 'x-purpose': PURPOSE_OF[role] },
-      body: JSON.stringify({ query: QUERY }),
-    });
-    return { status: res.status, body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }>; extensions?: any } };
-  }
+  const ask = (url: string, role: string) => h.graphql(QUERY, { role, url });
   async function loggedSubjects(requestId: string): Promise<number[]> {
     const { rows } = await admin.client.query('SELECT cardinality(subject_ids) AS n FROM access_log WHERE request_id = $1', [requestId]);
     return rows.map((r) => r.n);
@@ -138,9 +131,9 @@ describeOnServer('the server process and an unreachable database (needs a Postgr
       for (const res of await Promise.all(inFlight)) {
         expect(res.status).toBe(200);
         expect(res.body.errors).toBeUndefined();
-        const nodes = res.body.data.customers.nodes;
+        const nodes = res.body.data!.customers.nodes;
         expect(nodes.length).toBeGreaterThan(0);
-        expect(await loggedSubjects(res.body.extensions.requestId)).toEqual([nodes.length]);
+        expect(await loggedSubjects(res.body.extensions!.requestId)).toEqual([nodes.length]);
       }
       const exit = await within(10_000, exited);
       expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
