@@ -48,7 +48,12 @@ describe('accessLog dates', () => {
   test('an offset is honoured: the same instant written at UTC-02:00 bounds the log like its UTC form', async () => {
     await h.graphql('{ customers(first: 1) { nodes { id } } }', { role: 'AGENT' });
     const [{ at }] = await h.db.knex('access_log').orderBy('seq', 'desc').limit(1).select('at');
-    const afterLast = new Date(new Date(at).getTime() + 1000);
+    // A whole second (the bound is written without fractions) at least a
+    // second after the last record: this test's own reads of the log, logged
+    // within milliseconds, then fall before it. (From `at` + 1 s cut to the
+    // second, the bound could land between the record and the first read, and
+    // the second count found that read.)
+    const afterLast = new Date(Math.ceil((new Date(at).getTime() + 1000) / 1000) * 1000);
     const written = (instant: Date, offsetHours: number) =>
       new Date(instant.getTime() + offsetHours * 3600_000).toISOString().replace(/\.\d+Z$/, offsetHours < 0 ? `-0${-offsetHours}:00` : 'Z');
     const count = async (from: string) => (await h.graphql(LOG, { role: 'OFFICER', variables: { from } })).body.data!.accessLog.nodes.length;
