@@ -14,6 +14,7 @@
 //   log, no durable flush   bench-only: committed with synchronous_commit off, to attribute the WAL flush
 //   log, not committed, IMMUTABLE canonical   the same with the canonical function declared as before
 //                           migration 011 (altered in the bench's own schema, dropped afterwards)
+// BENCH_QUERY=customer captures a `customer(id)` request instead of the list.
 // Needs DATABASE_URL (PGlite has no separate server and no WAL flush to
 // measure). Prints figures and differences; asserts nothing.
 
@@ -30,11 +31,13 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const RUNS = Number(process.env.BENCH_REQUESTS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NOISE_MS = 0.2;
+const QUERY_NAME = process.env.BENCH_QUERY ?? 'list';
+if (QUERY_NAME !== 'list' && QUERY_NAME !== 'customer') throw new Error('BENCH_QUERY is list or customer');
 
 interface Statement { text: string; values: unknown[] }
 
-/** The statements one real AGENT list request sends: its page SELECT and its log INSERT. */
-async function captureRequest(url: string, token: string): Promise<{ page: Statement; log: Statement }> {
+/** The statements one real AGENT request (`query`) sends: its page SELECT and its log INSERT. */
+async function captureRequest(url: string, token: string, query: string): Promise<{ page: Statement; log: Statement }> {
   const seen: Statement[] = [];
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
@@ -49,7 +52,7 @@ async function captureRequest(url: string, token: string): Promise<{ page: State
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'CUSTOMER_SERVICE' },
-      body: JSON.stringify({ query: privqlQuery.list(100) }),
+      body: JSON.stringify({ query }),
     });
     if (res.status !== 200) throw new Error(`the request to capture answered HTTP ${res.status}`);
     await res.text();
@@ -110,7 +113,10 @@ async function main(): Promise<void> {
     console.log(`bench:log — ${CUSTOMERS} customers seeded in ${seededInS} s on ${db.describe()}; ${ROUNDS} rounds × ${RUNS} runs per shape, one connection`);
     const server = await startPrivqlServer({ config, db });
     const token = await mintToken({ secret: config.jwtSecret, role: 'AGENT', app: 'crm-console', sub: 'bench-log', expiresIn: 3600 });
-    const { page, log } = await captureRequest(server.url, token).finally(() => server.stop());
+    const [{ id }] = await db.knex('customers').select('id').orderBy('id').limit(1);
+    const query = QUERY_NAME === 'list' ? privqlQuery.list(100) : privqlQuery.customer(id);
+    console.log(`the statements of one AGENT ${QUERY_NAME === 'list' ? 'customers(first: 100)' : 'customer(id)'} request, with every field and the orders`);
+    const { page, log } = await captureRequest(server.url, token, query).finally(() => server.stop());
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
     try {
