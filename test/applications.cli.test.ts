@@ -1,9 +1,11 @@
 // Registering applications (issue 10, item 13): on a migrated database with no
 // application every token is refused, the server says so at start-up, and
 // `npm run app` adds, lists and revokes them; a running server applies a
-// change within its cache's lifetime.
+// change within its cache's lifetime. Each registration and revocation is in
+// the access log, and without its record it is not made.
 
 import { applicationRegistry, applicationWarnings, APPLICATION_CACHE_TTL_MS } from '../src/auth/applications';
+import { verifyAccessLog } from '../src/audit/chainAudit';
 import { main as app } from '../src/cli/app';
 import { captureIo, cliDatabase, type CliDatabase } from './support/cliDatabase';
 
@@ -17,9 +19,18 @@ afterAll(() => cli?.drop());
 
 async function run(...argv: string[]): Promise<{ code: number; text: string }> {
   const { lines, io } = captureIo();
-  const code = await app(argv, cli.env, io);
+  const code = await app(argv, { ...cli.env, PRIVQL_PRINCIPAL: 'ops.alice' }, io);
   return { code, text: lines.join('\n') };
 }
+
+/** The access log's records of application changes, oldest first. */
+const registryChanges = () =>
+  cli.use(async (db) => {
+    const rows = await db('access_log').where({ outcome: 'CHANGE' }).orderBy('seq').select('principal', 'role', 'purpose', 'app', 'subject_ids', 'detail');
+    return rows
+      .map((r) => ({ ...r, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail }))
+      .filter((r) => /Application$/.test(r.detail.operation));
+  });
 
 test('an empty database: start-up warns, list says tokens are refused; add, list and revoke change what is registered', async () => {
   expect((await cli.use(applicationWarnings)).join()).toMatch(/WARNING: no application is registered.*npm run app -- add NAME --role ROLE/);
@@ -44,6 +55,36 @@ test('an empty database: start-up warns, list says tokens are refused; add, list
   expect(revoked.text).toContain('revoked billing-desk: tokens naming it are refused');
   expect(await cli.use((db) => applicationRegistry(db).find('billing-desk'))).toBeUndefined();
   expect(await run('revoke', 'billing-desk')).toEqual({ code: 1, text: 'app: no application named billing-desk is registered (see npm run app -- list)' });
+
+  // Who may read customer data changed twice: both are in the chained log,
+  // under the operator's name; the refused add and revoke changed nothing and wrote nothing.
+  const who = { principal: 'ops.alice', role: 'OFFICER', purpose: 'PRIVACY_ADMINISTRATION', app: 'privql-cli', subject_ids: [] };
+  expect(await registryChanges()).toEqual([
+    { ...who, detail: { operation: 'registerApplication', application: 'billing-desk', role: 'AGENT' } },
+    { ...who, detail: { operation: 'revokeApplication', application: 'billing-desk', role: 'AGENT' } },
+  ]);
+  expect(JSON.stringify(await registryChanges())).not.toContain('billing@example.com');
+  expect((await cli.use((db) => verifyAccessLog(db))).ok).toBe(true);
+}, 60_000);
+
+test('a change whose record cannot be written is not made, and the operator is told why', async () => {
+  await cli.use((db) => db('applications').insert({ id: 'kept-app', name: 'kept-app', role: 'AGENT', owner: '' }));
+  const before = await registryChanges();
+  // As if the log could not take a record (a full disk, a lost privilege): every INSERT into it fails.
+  await cli.use((db) => db.raw('ALTER TABLE access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID'));
+  try {
+    const added = await run('add', 'unlogged-app', '--role', 'AGENT');
+    expect(added.code).toBe(1);
+    expect(added.text).toMatch(/^app: failed on .*: the access log cannot be written; the change was not made$/);
+    const revoked = await run('revoke', 'kept-app');
+    expect(revoked.code).toBe(1);
+    expect(revoked.text).toContain('the access log cannot be written; the change was not made');
+  } finally {
+    await cli.use((db) => db.raw('ALTER TABLE access_log DROP CONSTRAINT refuse_all'));
+  }
+  expect(await cli.use((db) => applicationRegistry(db).find('unlogged-app'))).toBeUndefined();
+  expect(await cli.use((db) => applicationRegistry(db).find('kept-app'))).toMatchObject({ role: 'AGENT' });
+  expect(await registryChanges()).toEqual(before);
 }, 60_000);
 
 test('bad input is refused with the reason and the usage, and changes nothing', async () => {

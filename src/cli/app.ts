@@ -3,9 +3,16 @@
 // token is accepted only for an application registered for the token's role,
 // so a database without any (a migrated but unseeded server) refuses every
 // token until one is added here.
+//
+// Registering or revoking one changes who may read customer data: each is
+// recorded in the access log (a CHANGE record under the operator's name) in
+// the change's own transaction, so there is no change without its record.
 
 import type { Knex } from 'knex';
 import { APPLICATION_CACHE_TTL_MS } from '../auth/applications';
+import { writeChangeRecord } from '../audit/changeRecord';
+import type { AccessContext } from '../audit/accessContext';
+import { administrationActor } from './cliActor';
 import { ROLES, isOneOf } from '../policy/vocabulary';
 import { withCliDatabase } from './cliDatabase';
 import { consoleIo, type Io, runCommand } from './io';
@@ -22,6 +29,7 @@ const USAGE = `usage: npm run app -- add NAME --role ROLE [--owner CONTACT] [--t
   revoke  removes one: tokens naming it are refused from then on
 
 Changes reach ${EFFECT.replace('running servers apply it', 'running servers')}.
+Each add and revoke is recorded in the access log under PRIVQL_PRINCIPAL (or your user name).
 The target is PRIVQL_OWNER_DATABASE_URL or DATABASE_URL (a PostgreSQL server) or PRIVQL_DATA_DIR
 (an embedded database kept in that directory, while no server runs on it).`;
 
@@ -54,19 +62,28 @@ function parseAdd(argv: readonly string[]): AddArgs {
   return { name, role, owner: options.get('--owner') ?? '', title: options.get('--title') ?? name };
 }
 
-async function add(db: Knex, args: AddArgs, io: Io): Promise<number> {
-  const inserted = await db('applications')
-    .insert({ id: args.name, name: args.title, role: args.role, owner: args.owner })
-    .onConflict('id')
-    .ignore()
-    .returning('id');
-  if (inserted.length === 0) {
+async function add(db: Knex, actor: AccessContext, args: AddArgs, io: Io): Promise<number> {
+  const registered = await db.transaction(async (trx) => {
+    const inserted = await trx('applications')
+      .insert({ id: args.name, name: args.title, role: args.role, owner: args.owner })
+      .onConflict('id')
+      .ignore()
+      .returning('id');
+    if (inserted.length > 0) await recordChange(trx, actor, 'registerApplication', args.name, args.role);
+    return inserted.length > 0;
+  });
+  if (!registered) {
     const existing = await db('applications').where({ id: args.name }).first('role');
     io.err(`app: ${args.name} is already registered (role ${existing?.role}); revoke it first to register it again`);
     return 1;
   }
   io.out(`registered ${args.name} for role ${args.role}; ${EFFECT}`);
   return 0;
+}
+
+/** The change's record: which application, for which role, and who did it (the record's principal); no owner contact. */
+function recordChange(trx: Knex.Transaction, actor: AccessContext, operation: string, application: string, role: string): Promise<void> {
+  return writeChangeRecord(trx, actor, { subjectId: null, fields: {}, detail: { operation, application, role } });
 }
 
 async function list(db: Knex, io: Io): Promise<number> {
@@ -83,9 +100,13 @@ async function list(db: Knex, io: Io): Promise<number> {
   return 0;
 }
 
-async function revoke(db: Knex, name: string, io: Io): Promise<number> {
-  // The rows themselves, not a count: the embedded driver does not report one reliably.
-  const removed = await db('applications').where({ id: name }).del().returning('id');
+async function revoke(db: Knex, actor: AccessContext, name: string, io: Io): Promise<number> {
+  const removed = await db.transaction(async (trx) => {
+    // The rows themselves, not a count: the embedded driver does not report one reliably.
+    const rows: Array<{ role: string }> = await trx('applications').where({ id: name }).del().returning('role');
+    if (rows.length > 0) await recordChange(trx, actor, 'revokeApplication', name, rows[0].role);
+    return rows;
+  });
   if (removed.length === 0) {
     io.err(`app: no application named ${name} is registered (see npm run app -- list)`);
     return 1;
@@ -101,14 +122,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return command ? 0 : 2;
   }
   let work: (db: Knex) => Promise<number>;
+  const actor = administrationActor(env);
   try {
     if (command === 'add') {
       const args = parseAdd(rest);
-      work = (db) => add(db, args, io);
+      work = (db) => add(db, actor, args, io);
     } else if (command === 'list' && rest.length === 0) {
       work = (db) => list(db, io);
     } else if (command === 'revoke' && rest.length === 1) {
-      work = (db) => revoke(db, rest[0]!, io);
+      work = (db) => revoke(db, actor, rest[0]!, io);
     } else {
       throw new UsageError(`unknown command: ${argv.join(' ')}`);
     }

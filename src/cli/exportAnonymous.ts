@@ -3,10 +3,10 @@
 // customer id and no pseudonym, and records the export in the access log.
 
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { exportRelease } from '../anonymity/exportRelease';
 import { formatOf } from '../anonymity/exportFormat';
 import { withCliDatabase } from './cliDatabase';
+import { cliPrincipal } from './cliActor';
 import { consoleIo, type Io, runCommand } from './io';
 
 const USAGE = `usage: npm run export:anonymous -- --out FILE.csv|FILE.jsonl [--force]
@@ -49,10 +49,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   return withCliDatabase('export:anonymous', env, io, async (db) => {
     const started = Date.now();
-    const principal = env.PRIVQL_PRINCIPAL || userInfo().username;
     const result = await exportRelease(db.knex, out, {
       format,
-      principal,
+      principal: cliPrincipal(env),
       onProgress: io.isTTY && io.progress ? (done, total) => io.progress!(`\r${bar(done, total)}`) : undefined,
     });
     if (io.isTTY && io.progress) io.progress('\n');

@@ -4,12 +4,11 @@
 // writes nothing. The same as the officer's publishPrivacyNotice, recorded in
 // the access log under the operator's name.
 
-import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { loadConfig } from '../config';
 import { publishNotice } from '../governance/notice/store';
 import { buildPrivqlSchema } from '../server/schema';
 import { withCliDatabase } from './cliDatabase';
+import { administrationActor } from './cliActor';
 import { consoleIo, type Io, runCommand } from './io';
 
 const USAGE = `usage: npm run notice:publish
@@ -33,9 +32,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const officerContact = loadConfig({ PRIVQL_OFFICER_CONTACT: env.PRIVQL_OFFICER_CONTACT }).officerContact;
   const { catalog } = buildPrivqlSchema();
   return withCliDatabase('notice:publish', env, io, async (db) => {
-    const principal = env.PRIVQL_PRINCIPAL || userInfo().username;
-    const actor = { requestId: randomUUID(), app: 'privql-cli', principal, role: 'OFFICER', purpose: 'PRIVACY_ADMINISTRATION', view: 'PERSONAL_DATA' };
-    const result = await publishNotice(db.knex, { catalog, officerContact }, actor);
+    const result = await publishNotice(db.knex, { catalog, officerContact }, administrationActor(env));
     if (result.status === 'UNCHANGED') {
       io.out(`unchanged (version ${result.version})`);
       return 0;

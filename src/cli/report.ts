@@ -4,7 +4,6 @@
 // read of the log. --sign signs the JSON form with PRIVQL_REPORT_SIGNING_KEY.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { createPublicKey } from 'node:crypto';
 import { retentionPublicKeys } from '../audit/retentionKey';
 import { buildPrivacyReport } from '../governance/report/build';
@@ -17,6 +16,7 @@ import type { PrivacyReport } from '../governance/report/types';
 import { parseIsoTime } from '../resolvers/isoTime';
 import { buildPrivqlSchema } from '../server/schema';
 import { withCliDatabase } from './cliDatabase';
+import { cliPrincipal } from './cliActor';
 import { consoleIo, runCommand, type Io } from './io';
 
 const USAGE = `usage: npm run report -- [--from ISO] [--to ISO] [--format md|html|json] [--sign] [--auditor] [--out FILE [--force]]
@@ -89,7 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       retentionKeys: retentionPublicKeys(env),
     });
     // No report leaves before its read is in the log.
-    await recordCliReportRead(db.knex, env.PRIVQL_PRINCIPAL || userInfo().username, report);
+    await recordCliReportRead(db.knex, cliPrincipal(env), report);
     const text = render(signingKey ? signReport(report, signingKey, createPublicKey(signingKey)) : report, options.format);
     if (options.out) {
       writeFileSync(options.out, text);
