@@ -12,6 +12,7 @@ import { migrate, openDatabase } from '../src/data/database';
 import { startHarness, type Harness } from './support/harness';
 import { urlInSchema, withoutTriggers } from './support/cliDatabase';
 import { migratedDataDir } from './support/pgliteTemplate';
+import { onServer } from './support/onServer';
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,6 +41,18 @@ describe('append-only', () => {
     expect(last.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await verifyAccessLog(h.db.knex)).ok).toBe(true);
   });
+});
+
+// Migration 014: a list's record (kilobytes of field actions) is compressed as
+// it is inserted, on the answer's path; lz4 where the server has it.
+test('a 50-customer record is compressed with lz4 on a server (PGlite has no lz4), reads back as written and verifies', async () => {
+  await h.graphql('{ customers(first: 50) { nodes { id email phone } } }', { role: 'AGENT' });
+  const last = await h.db.knex('access_log').orderBy('seq', 'desc').first('seq', 'accesses', h.db.knex.raw('pg_column_compression(accesses) AS method'));
+  const accesses = typeof last.accesses === 'string' ? JSON.parse(last.accesses) : last.accesses;
+  expect(accesses.flatMap((group: { subjects: string[] }) => group.subjects)).toHaveLength(50);
+  if (onServer) expect(last.method).toBe('lz4');
+  else expect([null, 'pglz']).toContain(last.method);
+  expect((await verifyAccessLog(h.db.knex)).ok).toBe(true);
 });
 
 test('a record changed with the triggers off is named by the verifier; put back, the chain verifies', async () => {

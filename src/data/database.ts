@@ -18,6 +18,7 @@ import * as privacyNotice from './migrations/010_privacy_notice';
 import * as logCanonicalInlined from './migrations/011_log_canonical_inlined';
 import * as releaseOrderIndex from './migrations/012_release_order_index';
 import * as budgetOnlyGrows from './migrations/013_budget_only_grows';
+import * as logAccessesLz4 from './migrations/014_log_accesses_lz4';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,6 +71,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '011_log_canonical_inlined': logCanonicalInlined,
   '012_release_order_index': releaseOrderIndex,
   '013_budget_only_grows': budgetOnlyGrows,
+  '014_log_accesses_lz4': logAccessesLz4,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
