@@ -19,6 +19,7 @@ import { checkAccessLog } from './load/logCheck';
 import { report, type Figures } from './load/report';
 import { Tally } from './load/tally';
 import { schemaUrl, startChildServer, type ChildServer } from './support/childServer';
+import { scratchSchemaName } from './support/scratchSchema';
 
 export interface LoadOptions {
   clients: number;
@@ -76,7 +77,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     );
     return 2;
   }
-  const schema = `privql_load_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = await scratchSchemaName(url, 'load');
   const db = await openDatabase({ url, schema, poolMax: 2 });
   let server: ChildServer | undefined;
   try {

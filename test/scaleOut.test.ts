@@ -14,6 +14,7 @@ import { clientRequests, type LoadRequest } from '../bench/load/callers';
 import { checkAccessLog } from '../bench/load/logCheck';
 import { Tally } from '../bench/load/tally';
 import { runNode, schemaUrl, startChildServer, type ChildServer } from '../bench/support/childServer';
+import { scratchSchemaName } from '../bench/support/scratchSchema';
 import { dropSchema, migrate, openDatabase, type Database } from '../src/data/database';
 import { seedDatabase } from '../seeds/seed';
 import { compileCli, type CompiledCli } from './support/compiledCli';
@@ -37,7 +38,7 @@ describeOnServer('two server processes on one database (the embedded database ta
   const servers: ChildServer[] = [];
 
   beforeAll(async () => {
-    schema = `privql_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    schema = await scratchSchemaName(process.env.DATABASE_URL!, 't');
     db = await openDatabase({ url: process.env.DATABASE_URL!, schema, poolMax: 2 });
     await migrate(db);
     await seedDatabase(db.knex, { customers: 200 });

@@ -4,9 +4,10 @@
 
 import { dropSchema, migrate, openDatabase, type Database } from '../../src/data/database';
 import { seedDatabase } from '../../seeds/seed';
+import { scratchSchemaName } from './scratchSchema';
 
 export interface BenchDatabaseOptions {
-  /** Names the schema on a server (`privql_<name>_<pid>`). */
+  /** Names the schema on a server (`privql_<name>_s<lease>_<random>`, see scratchSchema.ts). */
   name: string;
   url?: string;
   customers: number;
@@ -15,7 +16,7 @@ export interface BenchDatabaseOptions {
 
 /** Runs `bench` on a freshly seeded database; `seededInS` is how long seeding took, for the report. */
 export async function withSeededDatabase<T>(options: BenchDatabaseOptions, bench: (db: Database, seededInS: string) => Promise<T>): Promise<T> {
-  const schema = options.url ? `privql_${options.name}_${process.pid}` : undefined;
+  const schema = options.url ? await scratchSchemaName(options.url, options.name) : undefined;
   const db = await openDatabase({ url: options.url, schema, poolMax: options.poolMax });
   try {
     await migrate(db);

@@ -3,11 +3,11 @@
 // tool is pointed at through the URL. Embedded: a data directory, opened by
 // the test only while it uses it, since the tool must be able to lock it.
 
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { dropSchema, migrate, openDatabase } from '../../src/data/database';
 import { migratedDataDir } from './pgliteTemplate';
+import { scratchSchemaName } from '../../bench/support/scratchSchema';
 
 export interface CliDatabase {
   /** What the tool needs in its environment to reach this database. */
@@ -19,7 +19,7 @@ export interface CliDatabase {
 export async function cliDatabase(): Promise<CliDatabase> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const schema = `privql_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const schema = await scratchSchemaName(url, 'cli');
     const db = await openDatabase({ url, schema, poolMax: 2 });
     await migrate(db);
     return {
