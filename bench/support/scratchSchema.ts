@@ -20,7 +20,16 @@ import { dropSchema, openDatabase } from '../../src/data/database';
 const LEASE_CLASS = 0x70716c73;
 const SCRATCH = /^privql_[a-z_]+_s([0-9a-f]{8})_[0-9a-f]{8}$/;
 
-let lease: Promise<string> | undefined;
+let lease: { database: string; token: Promise<string> } | undefined;
+
+// Where a server does not answer: fail in seconds, as openDatabase does, not after TCP's minutes.
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** The server and database a URL names: a lease covers schemas in its own database only. */
+const databaseOf = (url: string) => {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+};
 
 /**
  * A fresh schema name for `kind` (`privql_<kind>_s<token>_<random>`), under
@@ -28,8 +37,10 @@ let lease: Promise<string> | undefined;
  */
 export async function scratchSchemaName(url: string, kind: string): Promise<string> {
   if (!/^[a-z_]+$/.test(kind)) throw new Error(`a scratch schema kind is lowercase letters and _, got ${kind}`);
-  lease ??= takeLease(url);
-  const token = await lease.catch((err: unknown) => {
+  lease ??= { database: databaseOf(url), token: takeLease(url) };
+  // Another database's cleanup would find no live lease for this token there.
+  if (lease.database !== databaseOf(url)) throw new Error('scratch schemas of one process must all be in the database of its lease');
+  const token = await lease.token.catch((err: unknown) => {
     lease = undefined;
     throw err;
   });
@@ -39,7 +50,7 @@ export async function scratchSchemaName(url: string, kind: string): Promise<stri
 const lockKey = (token: string) => [LEASE_CLASS, Number.parseInt(token, 16) | 0];
 
 async function takeLease(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, application_name: 'privql-scratch-lease' });
+  const client = new pg.Client({ connectionString: url, application_name: 'privql-scratch-lease', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // Losing the connection (the server restarted) loses the lease; the
   // process's own schemas may then be dropped by another run's start, which
   // is no worse than what the restart did to its connections.
@@ -57,7 +68,7 @@ async function takeLease(url: string): Promise<string> {
 
 /** Drops the scratch schemas on `url`'s database whose owning process has ended; returns their names. */
 export async function dropAbandonedScratchSchemas(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url, application_name: 'privql-scratch-cleanup' });
+  const client = new pg.Client({ connectionString: url, application_name: 'privql-scratch-cleanup', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   const db = await openDatabase({ url, poolMax: 1 });
   const dropped: string[] = [];
