@@ -56,13 +56,19 @@ async function takeLease(url: string): Promise<string> {
   // is no worse than what the restart did to its connections.
   client.on('error', () => undefined);
   await client.connect();
-  for (;;) {
-    const token = randomBytes(4).toString('hex');
-    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', lockKey(token));
-    if (!rows[0].held) continue;
-    // Held until the process exits, without keeping it alive for that.
-    (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
-    return token;
+  try {
+    for (;;) {
+      const token = randomBytes(4).toString('hex');
+      const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', lockKey(token));
+      if (!rows[0].held) continue;
+      // Held until the process exits, without keeping it alive for that.
+      (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
+      return token;
+    }
+  } catch (err) {
+    // No lease: nothing of this connection may keep the process alive either.
+    await client.end().catch(() => undefined);
+    throw err;
   }
 }
 

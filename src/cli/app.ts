@@ -122,15 +122,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return command ? 0 : 2;
   }
   let work: (db: Knex) => Promise<number>;
-  const actor = administrationActor(env);
   try {
     if (command === 'add') {
       const args = parseAdd(rest);
-      work = (db) => add(db, actor, args, io);
+      work = (db) => add(db, administrationActor(env), args, io);
     } else if (command === 'list' && rest.length === 0) {
       work = (db) => list(db, io);
     } else if (command === 'revoke' && rest.length === 1) {
-      work = (db) => revoke(db, actor, rest[0]!, io);
+      work = (db) => revoke(db, administrationActor(env), rest[0]!, io);
     } else {
       throw new UsageError(`unknown command: ${argv.join(' ')}`);
     }
