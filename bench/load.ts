@@ -12,14 +12,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { dropSchema, migrate, openDatabase } from '../src/data/database';
+import { migrate, openDatabase } from '../src/data/database';
 import { seedDatabase } from '../seeds/seed';
 import { clientRequests, type LoadRequest } from './load/callers';
 import { checkAccessLog } from './load/logCheck';
 import { report, type Figures } from './load/report';
 import { Tally } from './load/tally';
 import { schemaUrl, startChildServer, type ChildServer } from './support/childServer';
-import { scratchSchemaName } from './support/scratchSchema';
+import { createScratchSchema, dropScratchSchema } from './support/scratchSchema';
 
 export interface LoadOptions {
   clients: number;
@@ -77,7 +77,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     );
     return 2;
   }
-  const schema = await scratchSchemaName(url, 'load');
+  const schema = await createScratchSchema(url, 'load');
   const db = await openDatabase({ url, schema, poolMax: 2 });
   let server: ChildServer | undefined;
   try {
@@ -109,7 +109,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     return problems.length === 0 ? 0 : 1;
   } finally {
     if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
-    await dropSchema(db, schema).catch((err) => console.error(`load: could not drop schema ${schema}: ${(err as Error).message}`));
+    await dropScratchSchema(db, schema).catch((err) => console.error(`load: could not drop schema ${schema}: ${(err as Error).message}`));
     await db.close();
   }
 }

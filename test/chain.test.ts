@@ -45,12 +45,14 @@ describe('append-only', () => {
 
 // Migration 014: a list's record (kilobytes of field actions) is compressed as
 // it is inserted, on the answer's path; lz4 where the server has it.
-test('a 50-customer record is compressed with lz4 on a server (PGlite has no lz4), reads back as written and verifies', async () => {
+test('a 50-customer record is compressed with lz4 where the server has it (PGlite has not), reads back as written and verifies', async () => {
   await h.graphql('{ customers(first: 50) { nodes { id email phone } } }', { role: 'AGENT' });
   const last = await h.db.knex('access_log').orderBy('seq', 'desc').first('seq', 'accesses', h.db.knex.raw('pg_column_compression(accesses) AS method'));
   const accesses = typeof last.accesses === 'string' ? JSON.parse(last.accesses) : last.accesses;
   expect(accesses.flatMap((group: { subjects: string[] }) => group.subjects)).toHaveLength(50);
-  if (onServer) expect(last.method).toBe('lz4');
+  // A server built without lz4 refuses it as a setting, and the migration kept pglz there.
+  const hasLz4 = onServer && (await h.db.knex.transaction((trx) => trx.raw(`SET LOCAL default_toast_compression = 'lz4'`).then(() => true, () => false)));
+  if (hasLz4) expect(last.method).toBe('lz4');
   else expect([null, 'pglz']).toContain(last.method);
   expect((await verifyAccessLog(h.db.knex)).ok).toBe(true);
 });

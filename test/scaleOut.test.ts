@@ -14,8 +14,8 @@ import { clientRequests, type LoadRequest } from '../bench/load/callers';
 import { checkAccessLog } from '../bench/load/logCheck';
 import { Tally } from '../bench/load/tally';
 import { runNode, schemaUrl, startChildServer, type ChildServer } from '../bench/support/childServer';
-import { scratchSchemaName } from '../bench/support/scratchSchema';
-import { dropSchema, migrate, openDatabase, type Database } from '../src/data/database';
+import { createScratchSchema, dropScratchSchema } from '../bench/support/scratchSchema';
+import { migrate, openDatabase, type Database } from '../src/data/database';
 import { seedDatabase } from '../seeds/seed';
 import { compileCli, type CompiledCli } from './support/compiledCli';
 import { describeOnServer } from './support/onServer';
@@ -38,7 +38,7 @@ describeOnServer('two server processes on one database (the embedded database ta
   const servers: ChildServer[] = [];
 
   beforeAll(async () => {
-    schema = await scratchSchemaName(process.env.DATABASE_URL!, 't');
+    schema = await createScratchSchema(process.env.DATABASE_URL!, 't');
     db = await openDatabase({ url: process.env.DATABASE_URL!, schema, poolMax: 2 });
     await migrate(db);
     await seedDatabase(db.knex, { customers: 200 });
@@ -47,7 +47,7 @@ describeOnServer('two server processes on one database (the embedded database ta
 
   afterAll(async () => {
     for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    if (db) await dropSchema(db, schema).finally(() => db.close());
+    if (db) await dropScratchSchema(db, schema).finally(() => db.close());
     await cli?.remove();
   });
 

@@ -2,9 +2,9 @@
 // demo customers — on a PostgreSQL server in a schema of its own, dropped
 // when the run ends (failed or not), or in an embedded in-memory PGlite.
 
-import { dropSchema, migrate, openDatabase, type Database } from '../../src/data/database';
+import { migrate, openDatabase, type Database } from '../../src/data/database';
 import { seedDatabase } from '../../seeds/seed';
-import { scratchSchemaName } from './scratchSchema';
+import { createScratchSchema, dropScratchSchema } from './scratchSchema';
 
 export interface BenchDatabaseOptions {
   /** Names the schema on a server (`privql_<name>_s<lease>_<random>`, see scratchSchema.ts). */
@@ -16,7 +16,7 @@ export interface BenchDatabaseOptions {
 
 /** Runs `bench` on a freshly seeded database; `seededInS` is how long seeding took, for the report. */
 export async function withSeededDatabase<T>(options: BenchDatabaseOptions, bench: (db: Database, seededInS: string) => Promise<T>): Promise<T> {
-  const schema = options.url ? await scratchSchemaName(options.url, options.name) : undefined;
+  const schema = options.url ? await createScratchSchema(options.url, options.name) : undefined;
   const db = await openDatabase({ url: options.url, schema, poolMax: options.poolMax });
   try {
     await migrate(db);
@@ -24,7 +24,7 @@ export async function withSeededDatabase<T>(options: BenchDatabaseOptions, bench
     await seedDatabase(db.knex, { customers: options.customers });
     return await bench(db, ((Date.now() - started) / 1000).toFixed(1));
   } finally {
-    if (schema) await dropSchema(db, schema);
+    if (schema) await dropScratchSchema(db, schema);
     await db.close();
   }
 }

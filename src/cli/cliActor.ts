@@ -7,7 +7,13 @@ import { userInfo } from 'node:os';
 import type { AccessContext } from '../audit/accessContext';
 
 export function cliPrincipal(env: NodeJS.ProcessEnv): string {
-  return env.PRIVQL_PRINCIPAL || userInfo().username;
+  if (env.PRIVQL_PRINCIPAL) return env.PRIVQL_PRINCIPAL;
+  try {
+    return userInfo().username;
+  } catch {
+    // A container's user may have no account entry: its name, else its number.
+    return env.USER || `uid:${process.getuid?.() ?? 'unknown'}`;
+  }
 }
 
 /**

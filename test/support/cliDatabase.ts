@@ -5,9 +5,9 @@
 
 import { rmSync } from 'node:fs';
 import type { Knex } from 'knex';
-import { dropSchema, migrate, openDatabase } from '../../src/data/database';
+import { migrate, openDatabase } from '../../src/data/database';
 import { migratedDataDir } from './pgliteTemplate';
-import { scratchSchemaName } from '../../bench/support/scratchSchema';
+import { createScratchSchema, dropScratchSchema } from '../../bench/support/scratchSchema';
 
 export interface CliDatabase {
   /** What the tool needs in its environment to reach this database. */
@@ -19,14 +19,14 @@ export interface CliDatabase {
 export async function cliDatabase(): Promise<CliDatabase> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const schema = await scratchSchemaName(url, 'cli');
+    const schema = await createScratchSchema(url, 'cli');
     const db = await openDatabase({ url, schema, poolMax: 2 });
     await migrate(db);
     return {
       env: { DATABASE_URL: urlInSchema(url, schema) },
       use: (fn) => fn(db.knex),
       drop: async () => {
-        await dropSchema(db, schema);
+        await dropScratchSchema(db, schema);
         await db.close();
       },
     };

@@ -5,7 +5,7 @@
 // runs never see each other's rows.
 
 import { loadConfig, type PrivqlConfig } from '../../src/config';
-import { dropSchema, migrate, openDatabase, type Database } from '../../src/data/database';
+import { migrate, openDatabase, type Database } from '../../src/data/database';
 import { mintToken } from '../../src/auth/token';
 import { demoAppFor } from '../../src/auth/demoApps';
 import { startPrivqlServer, type PrivqlServer } from '../../src/server/app';
@@ -14,7 +14,7 @@ import { ROLE_POLICY } from '../../src/policy/roles';
 import { buildPrivqlSchema } from '../../src/server/schema';
 import { installPrivacyViews } from '../../src/data/privacyViews/install';
 import { migratedArchive } from './pgliteTemplate';
-import { scratchSchemaName } from '../../bench/support/scratchSchema';
+import { createScratchSchema, dropScratchSchema } from '../../bench/support/scratchSchema';
 
 export const TEST_SECRET = 'privql-test-secret-0123456789-abcdefghijklmnop';
 export const TEST_PSEUDONYM_SECRET = 'privql-test-pseudonym-secret-9876543210-zyxwv';
@@ -66,7 +66,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const url = process.env.DATABASE_URL && (options.databaseUrl ?? process.env.DATABASE_URL);
-  const schema = url ? await scratchSchemaName(process.env.DATABASE_URL!, 't') : undefined;
+  const schema = url ? await createScratchSchema(process.env.DATABASE_URL!, 't') : undefined;
   // The application name lets a test find (and kill) this file's connections only.
   const db = await openDatabase({ url: url && withParam(url, 'application_name', schema!), schema, poolMax: 4, startFrom: url ? undefined : await migratedArchive() });
   await migrate(db);
@@ -108,7 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await server.stop();
-      if (schema) await dropSchema(db, schema);
+      if (schema) await dropScratchSchema(db, schema);
       await db.close();
     },
   };

@@ -15,10 +15,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await compression(knex, 'pglz');
+  await compression(knex, 'DEFAULT');
 }
 
-async function compression(knex: Knex, method: 'lz4' | 'pglz'): Promise<void> {
+async function compression(knex: Knex, method: 'lz4' | 'DEFAULT'): Promise<void> {
   await knex.raw(`
     DO $do$
     BEGIN
