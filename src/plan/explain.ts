@@ -71,14 +71,14 @@ export function explainWithheld(uses: readonly FieldUse[], options: ExplainOptio
   };
   for (const use of uses) {
     const [consented, optedOut] = use.decisions;
-    const count = (which: 0 | 1) => () => new Set(use.subjects[which]).size;
+    const count = (which: 0 | 1) => new Set(use.subjects[which]).size;
     if (same(consented, optedOut)) {
-      add(use.coordinate, consented, consented.reason, () => count(0)() + count(1)());
+      add(use.coordinate, consented, consented.reason, () => count(0) + count(1));
       continue;
     }
     if (options.seesConsent) {
-      add(use.coordinate, consented, consented.reason, count(0), use.paths[0]);
-      add(use.coordinate, optedOut, optedOut.reason, count(1), use.paths[1]);
+      add(use.coordinate, consented, consented.reason, () => count(0), use.paths[0]);
+      add(use.coordinate, optedOut, optedOut.reason, () => count(1), use.paths[1]);
       continue;
     }
     const all = () => new Set([...use.subjects[0], ...use.subjects[1]]).size;
