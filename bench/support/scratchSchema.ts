@@ -87,17 +87,14 @@ export async function dropAbandonedScratchSchemas(url: string): Promise<string[]
     const { rows } = await client.query<{ name: string; mark: string | null }>(
       `SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS mark FROM pg_namespace WHERE nspname LIKE 'privql\\_%'`,
     );
-    const byToken = new Map<string, string[]>();
-    for (const { name, mark } of rows) {
-      const token = SCRATCH.exec(name)?.[1];
-      if (token && mark === markOf(token)) byToken.set(token, [...(byToken.get(token) ?? []), name]);
-    }
-    for (const [token, schemas] of byToken) {
+    for (const { name: schema, mark } of rows) {
+      const token = SCRATCH.exec(schema)?.[1];
+      if (!token || mark !== markOf(token)) continue;
       // Holding the token's lock also keeps a new schema from taking it while the old one goes.
       const { rows: taken } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', lockKey(token));
       if (!taken[0].held) continue;
       try {
-        for (const schema of schemas) if (await dropIfIdle(client, db, schema)) dropped.push(schema);
+        if (await dropIfIdle(client, db, schema)) dropped.push(schema);
       } catch {
         // Not ours to drop after all (another owner on a shared server), or busy: the next run tries again.
       } finally {
