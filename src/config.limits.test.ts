@@ -9,6 +9,7 @@ describe('request limits from the environment', () => {
       maxTokens: 2000,
       maxCost: 100_000,
       rowBudget: 50_000,
+      inFlightValues: 500_000,
       requestTimeoutMs: 10_000,
       rateLimitWindowS: 60,
       principalRateLimit: 3000,
@@ -16,6 +17,7 @@ describe('request limits from the environment', () => {
       maxBodyBytes: 102_400,
       httpHeadersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 30_000,
+      httpResponseTimeoutMs: 30_000,
       trustProxy: undefined,
     });
   });
@@ -32,5 +34,11 @@ describe('request limits from the environment', () => {
 
   test('the header timeout cannot be longer than the whole-request timeout', () => {
     expect(() => loadRequestLimits({ PRIVQL_HTTP_HEADERS_TIMEOUT_MS: '5000', PRIVQL_HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/PRIVQL_HTTP_HEADERS_TIMEOUT_MS/);
+  });
+
+  test('the in-flight budget must hold at least one request the row budget allows', () => {
+    expect(() => loadRequestLimits({ PRIVQL_IN_FLIGHT_VALUES: '40000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES/);
+    expect(() => loadRequestLimits({ PRIVQL_ROW_BUDGET: '600000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES/);
+    expect(loadRequestLimits({ PRIVQL_ROW_BUDGET: '1000', PRIVQL_IN_FLIGHT_VALUES: '1000' })).toMatchObject({ rowBudget: 1000, inFlightValues: 1000 });
   });
 });

@@ -188,6 +188,12 @@ export interface RequestLimits {
   maxCost: number;
   /** Estimated values (rows x fields) a request may return; checked before execution. */
   rowBudget: number;
+  /**
+   * Estimated values all requests of the process may hold at once (at least
+   * rowBudget); a request that does not fit waits its turn, and is answered
+   * 503 SERVER_BUSY if its deadline comes first.
+   */
+  inFlightValues: number;
   /** A request still running after this long is answered 503 REQUEST_TIMEOUT, without data. */
   requestTimeoutMs: number;
   /** Window of both rate limits. */
@@ -200,6 +206,8 @@ export interface RequestLimits {
   /** Node's http server: time to receive a request's headers, and the whole request. */
   httpHeadersTimeoutMs: number;
   httpRequestTimeoutMs: number;
+  /** Time a client may take to receive a /graphql answer once it is sent, before its connection is closed. */
+  httpResponseTimeoutMs: number;
   /** express's `trust proxy` (e.g. `loopback`, `1`, a subnet): where the source address comes from behind a proxy. */
   trustProxy?: string;
 }
@@ -211,6 +219,7 @@ const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variab
   maxTokens: ['PRIVQL_MAX_TOKENS', 2000],
   maxCost: ['PRIVQL_MAX_COST', 100_000],
   rowBudget: ['PRIVQL_ROW_BUDGET', 50_000],
+  inFlightValues: ['PRIVQL_IN_FLIGHT_VALUES', 500_000],
   requestTimeoutMs: ['PRIVQL_REQUEST_TIMEOUT_MS', 10_000],
   rateLimitWindowS: ['PRIVQL_RATE_LIMIT_WINDOW_S', 60],
   principalRateLimit: ['PRIVQL_RATE_LIMIT_PRINCIPAL', 3000],
@@ -218,6 +227,7 @@ const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variab
   maxBodyBytes: ['PRIVQL_MAX_BODY_BYTES', 100 * 1024],
   httpHeadersTimeoutMs: ['PRIVQL_HTTP_HEADERS_TIMEOUT_MS', 10_000],
   httpRequestTimeoutMs: ['PRIVQL_HTTP_REQUEST_TIMEOUT_MS', 30_000],
+  httpResponseTimeoutMs: ['PRIVQL_HTTP_RESPONSE_TIMEOUT_MS', 30_000],
 };
 
 export function loadRequestLimits(env: NodeJS.ProcessEnv): RequestLimits {
@@ -230,6 +240,9 @@ export function loadRequestLimits(env: NodeJS.ProcessEnv): RequestLimits {
   }
   if (limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
     throw new ConfigError('PRIVQL_HTTP_HEADERS_TIMEOUT_MS must not be longer than PRIVQL_HTTP_REQUEST_TIMEOUT_MS');
+  }
+  if (limits.inFlightValues < limits.rowBudget) {
+    throw new ConfigError('PRIVQL_IN_FLIGHT_VALUES must be at least PRIVQL_ROW_BUDGET: a request the row budget allows must be able to run');
   }
   return limits;
 }

@@ -180,7 +180,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     express.json({ limit: config.limits.maxBodyBytes }),
     bounds.deadlines.middleware,
     publicNotice.handler,
-    responseGateMiddleware,
+    responseGateMiddleware({ deliveryTimeoutMs: config.limits.httpResponseTimeoutMs }),
     expressMiddleware(apollo, {
       context: rateLimitedContext(
         contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice }),

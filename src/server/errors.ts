@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'AUDIT_UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'REQUEST_TIMEOUT'
+  | 'SERVER_BUSY'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -20,6 +21,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   AUDIT_UNAVAILABLE: 503,
   RATE_LIMITED: 429,
   REQUEST_TIMEOUT: 503,
+  SERVER_BUSY: 503,
 };
 
 export function privqlError(code: ErrorCode, message: string, details: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
@@ -44,6 +46,7 @@ const PASS_THROUGH = new Set([
   'AUDIT_UNAVAILABLE',
   'RATE_LIMITED',
   'REQUEST_TIMEOUT',
+  'SERVER_BUSY',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -19,6 +19,8 @@ export interface Replacement {
 export interface ResponseGate {
   /** The next response sent waits for `outcome` (which must not reject). */
   hold(outcome: Promise<Replacement | null>): void;
+  /** `done` runs once the response has left, or the connection closed before it could (at once if that has happened). */
+  afterResponse(done: () => void): void;
 }
 
 const gates = new WeakMap<object, ResponseGate>();
@@ -32,9 +34,25 @@ export function responseGateOf(req: object): ResponseGate | undefined {
 // response is not sent.
 const UNKNOWN_OUTCOME: Replacement = { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
 
-export function responseGateMiddleware(req: Request, res: Response, next: NextFunction): void {
+/**
+ * `deliveryTimeoutMs`: how long a client may take to receive an answer once
+ * it is sent; a client that has not taken it by then loses the connection.
+ * Without it, a client that never reads would keep its answer in this
+ * process's memory, and its share of the in-flight budget (limits/inFlight.ts)
+ * held, for as long as it kept the connection open.
+ */
+export function responseGateMiddleware(options: { deliveryTimeoutMs: number }) {
+  return (req: Request, res: Response, next: NextFunction) => gate(req, res, next, options.deliveryTimeoutMs);
+}
+
+function gate(req: Request, res: Response, next: NextFunction, deliveryTimeoutMs: number): void {
   let held: Promise<Replacement | null> | undefined;
-  const send = res.send.bind(res);
+  const sendNow = res.send.bind(res);
+  const send = (body?: unknown) => {
+    const timer = setTimeout(() => res.destroy(), deliveryTimeoutMs).unref();
+    res.once('close', () => clearTimeout(timer));
+    return sendNow(body);
+  };
   res.send = (body?: unknown) => {
     const outcome = held;
     held = undefined;
@@ -51,6 +69,15 @@ export function responseGateMiddleware(req: Request, res: Response, next: NextFu
       .catch(() => res.destroy());
     return res;
   };
-  gates.set(req, { hold: (outcome) => void (held = outcome) });
+  let closed = false;
+  const waiting: Array<() => void> = [];
+  res.once('close', () => {
+    closed = true;
+    for (const done of waiting.splice(0)) done();
+  });
+  gates.set(req, {
+    hold: (outcome) => void (held = outcome),
+    afterResponse: (done) => (closed ? done() : void waiting.push(done)),
+  });
   next();
 }

@@ -25,6 +25,7 @@ export const WHOLE_REQUEST_STATUS: Readonly<Record<string, number>> = {
   INTERNAL_SERVER_ERROR: 500,
   AUDIT_UNAVAILABLE: 503,
   REQUEST_TIMEOUT: 503,
+  SERVER_BUSY: 503,
 };
 
 /** The status an answer should have under the rule, or undefined to leave it as it is (200). */

@@ -38,6 +38,12 @@ export class RequestDeadlines {
     this.clocks.run({ deadline: Date.now() + this.timeoutMs, expired: false }, next);
   };
 
+  /** The time the current request has left; the whole timeout outside a request's clock. */
+  remainingMs(): number {
+    const clock = this.clocks.getStore();
+    return clock ? clock.deadline - Date.now() : this.timeoutMs;
+  }
+
   /** Every statement `knex` runs during a request is bounded by the time the request has left. */
   bound(knex: Knex, options: { cancel: boolean }): void {
     const client = knex.client as { runner(statement: Statement): unknown };

@@ -1,7 +1,7 @@
 // Every bound on a request, assembled from the configuration for app.ts to
 // wire in: validation rules and parser options (depth, aliases, directives,
-// tokens, cost), Apollo plugins (token-limit reasons, the row budget, the
-// timeout), the per-request clock on SQL statements, the rate limits in
+// tokens, cost), Apollo plugins (token-limit reasons, the row budget and the
+// in-flight budget, the timeout), the per-request clock on SQL statements, the rate limits in
 // front of the context, and the http server's own timeouts.
 
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -24,6 +24,7 @@ import { RequestDeadlines } from './deadline';
 import { httpServerOptions } from './httpBounds';
 import { RateLimits } from './rateLimits';
 import { rowBudgetPlugin, type ListSizes } from './rowBudget';
+import { InFlightBudget } from './inFlight';
 import { limitRefusalLog } from './refusal';
 import { oneReport } from './oneReport';
 import { tokenLimit } from './tokens';
@@ -120,7 +121,11 @@ export function requestBounds(limits: RequestLimits, db: Database): RequestBound
     plugins: [
       ...armor.plugins,
       tokens.plugin,
-      rowBudgetPlugin({ budget: limits.rowBudget, sizes: LIST_SIZES }),
+      rowBudgetPlugin({
+        budget: limits.rowBudget,
+        sizes: LIST_SIZES,
+        inFlight: { budget: new InFlightBudget(limits.inFlightValues), waitMs: () => deadlines.remainingMs() },
+      }),
       limitRefusalLog,
       deadlines.plugin(),
     ],

@@ -30,6 +30,8 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { limitExceeded } from './refusal';
+import type { PrivqlContext } from '../context';
+import { Reservation, type InFlightBudget } from './inFlight';
 
 export interface ListSizes {
   /** The largest `first` each paged field accepts, by coordinate (`Query.customers`). */
@@ -45,19 +47,35 @@ export interface ListSizes {
 export interface RowBudgetOptions {
   budget: number;
   sizes: ListSizes;
+  /** What all requests may hold at once, and how long a request may wait for its share (inFlight.ts). */
+  inFlight?: { budget: InFlightBudget; waitMs: () => number };
 }
 
-/** Refuses, with 400 GRAPHQL_VALIDATION_FAILED and reason ROW_BUDGET, an operation estimated over the budget. */
-export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin {
+/**
+ * Refuses, with 400 GRAPHQL_VALIDATION_FAILED and reason ROW_BUDGET, an
+ * operation estimated over the budget; holds the estimate of every other
+ * against the in-flight budget until its response has left.
+ */
+export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<PrivqlContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      const reservation = new Reservation();
+      // Over HTTP the share is held until the bytes have left; without HTTP
+      // (executeOperation), until the answer is handed back.
+      contextValue.responseGate?.afterResponse(() => reservation.end());
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (operation && estimateOperation(schema, document, operation, request.variables ?? {}, options.sizes) > options.budget) {
+          if (!operation) return;
+          const estimate = estimateOperation(schema, document, operation, request.variables ?? {}, options.sizes);
+          if (estimate > options.budget) {
             const error = limitExceeded('ROW_BUDGET', operation);
             error.extensions.http = { status: 400 };
             throw error;
           }
+          if (options.inFlight) reservation.grant(await options.inFlight.budget.reserve(estimate, options.inFlight.waitMs()));
+        },
+        async willSendResponse({ contextValue: ctx }) {
+          if (!ctx.responseGate) reservation.end();
         },
       };
     },
