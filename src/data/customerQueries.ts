@@ -199,7 +199,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     const subject: Subject = {
       id: row.id as string,
       // Not read means no requested field depends on it; default to the safe side.
-      sensitiveDataUseOptedOut: needsSensitiveOptOut ? row.__sensitiveOptedOut !== false : true,
+      sensitiveDataUseOptedOut: needsSensitiveOptOut ? sensitiveOptedOut(row, q.fields) !== false : true,
       ...(released ? { generalized: true, releaseEpoch: row.__releaseEpoch as string } : {}),
     };
     delete row.__sensitiveOptedOut;
@@ -229,6 +229,12 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   });
 }
 
+/** The customer's SENSITIVE_DATA_USE opt-out as the page read it: from its opt-outs when they were asked for. */
+function sensitiveOptedOut(row: Record<string, unknown>, fields: ReadonlySet<string>): unknown {
+  if (!fields.has('optOuts')) return row.__sensitiveOptedOut;
+  return (row.optOuts as { sensitiveDataUse?: unknown } | null)?.sensitiveDataUse;
+}
+
 /** The page's SELECT, with `m`'s markers (compiledSql.ts) in the places of the values. */
 function buildSelect(
   db: Knex,
@@ -253,7 +259,9 @@ function buildSelect(
     if (released && !sql && field !== 'optOuts') throw new Error(`the anonymous release has no ${field}`);
     if (sql && field !== 'id') select.push(db.raw(`${sql} AS ??`, [field]));
   }
-  if (shape.needsSensitiveOptOut) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
+  // The opt-outs asked for already carry it (the same row of opt_outs, one
+  // per customer and kind): the page reads opt_outs once per customer, not twice.
+  if (shape.needsSensitiveOptOut && !q.fields.has('optOuts')) select.push(db.raw(`${SENSITIVE_OPT_OUT} AS "__sensitiveOptedOut"`));
   // Read in the same statement as the rows and their order: one snapshot, so
   // a refresh committing meanwhile cannot pair new rows with the old epoch.
   if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`), db.raw(`${RELEASE_META_SQL} AS "__releaseMeta"`));
