@@ -10,6 +10,7 @@ describe('request limits from the environment', () => {
       maxCost: 100_000,
       rowBudget: 50_000,
       inFlightValues: 500_000,
+      inFlightValuesPerPrincipal: 150_000,
       requestTimeoutMs: 10_000,
       rateLimitWindowS: 60,
       principalRateLimit: 3000,
@@ -36,9 +37,15 @@ describe('request limits from the environment', () => {
     expect(() => loadRequestLimits({ PRIVQL_HTTP_HEADERS_TIMEOUT_MS: '5000', PRIVQL_HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/PRIVQL_HTTP_HEADERS_TIMEOUT_MS/);
   });
 
-  test('the in-flight budget must hold at least one request the row budget allows', () => {
-    expect(() => loadRequestLimits({ PRIVQL_IN_FLIGHT_VALUES: '40000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES/);
-    expect(() => loadRequestLimits({ PRIVQL_ROW_BUDGET: '600000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES/);
-    expect(loadRequestLimits({ PRIVQL_ROW_BUDGET: '1000', PRIVQL_IN_FLIGHT_VALUES: '1000' })).toMatchObject({ rowBudget: 1000, inFlightValues: 1000 });
+  test('the in-flight budget must hold at least one request the row budget allows, and not be larger than can be counted', () => {
+    expect(() => loadRequestLimits({ PRIVQL_IN_FLIGHT_VALUES: '100000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES must be at least PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL/);
+    expect(() => loadRequestLimits({ PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL: '40000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL must be at least PRIVQL_ROW_BUDGET/);
+    expect(() => loadRequestLimits({ PRIVQL_ROW_BUDGET: '600000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL/);
+    expect(() => loadRequestLimits({ PRIVQL_IN_FLIGHT_VALUES: '100000000000' })).toThrow(/PRIVQL_IN_FLIGHT_VALUES must be at most/);
+    expect(loadRequestLimits({ PRIVQL_ROW_BUDGET: '1000', PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL: '1000', PRIVQL_IN_FLIGHT_VALUES: '1000' })).toMatchObject({
+      rowBudget: 1000,
+      inFlightValuesPerPrincipal: 1000,
+      inFlightValues: 1000,
+    });
   });
 });

@@ -194,6 +194,8 @@ export interface RequestLimits {
    * 503 SERVER_BUSY if its deadline comes first.
    */
   inFlightValues: number;
+  /** What one principal's requests may hold of it at once (at least rowBudget, at most inFlightValues). */
+  inFlightValuesPerPrincipal: number;
   /** A request still running after this long is answered 503 REQUEST_TIMEOUT, without data. */
   requestTimeoutMs: number;
   /** Window of both rate limits. */
@@ -220,6 +222,7 @@ const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variab
   maxCost: ['PRIVQL_MAX_COST', 100_000],
   rowBudget: ['PRIVQL_ROW_BUDGET', 50_000],
   inFlightValues: ['PRIVQL_IN_FLIGHT_VALUES', 500_000],
+  inFlightValuesPerPrincipal: ['PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL', 150_000],
   requestTimeoutMs: ['PRIVQL_REQUEST_TIMEOUT_MS', 10_000],
   rateLimitWindowS: ['PRIVQL_RATE_LIMIT_WINDOW_S', 60],
   principalRateLimit: ['PRIVQL_RATE_LIMIT_PRINCIPAL', 3000],
@@ -229,6 +232,8 @@ const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variab
   httpRequestTimeoutMs: ['PRIVQL_HTTP_REQUEST_TIMEOUT_MS', 30_000],
   httpResponseTimeoutMs: ['PRIVQL_HTTP_RESPONSE_TIMEOUT_MS', 30_000],
 };
+
+const MAX_IN_FLIGHT_VALUES = 10_000_000;
 
 export function loadRequestLimits(env: NodeJS.ProcessEnv): RequestLimits {
   const limits = { trustProxy: env.PRIVQL_TRUST_PROXY || undefined } as RequestLimits;
@@ -241,8 +246,15 @@ export function loadRequestLimits(env: NodeJS.ProcessEnv): RequestLimits {
   if (limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
     throw new ConfigError('PRIVQL_HTTP_HEADERS_TIMEOUT_MS must not be longer than PRIVQL_HTTP_REQUEST_TIMEOUT_MS');
   }
-  if (limits.inFlightValues < limits.rowBudget) {
-    throw new ConfigError('PRIVQL_IN_FLIGHT_VALUES must be at least PRIVQL_ROW_BUDGET: a request the row budget allows must be able to run');
+  if (limits.inFlightValuesPerPrincipal < limits.rowBudget) {
+    throw new ConfigError('PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL must be at least PRIVQL_ROW_BUDGET: a request the row budget allows must be able to run');
+  }
+  if (limits.inFlightValues < limits.inFlightValuesPerPrincipal) {
+    throw new ConfigError('PRIVQL_IN_FLIGHT_VALUES must be at least PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL (and PRIVQL_ROW_BUDGET)');
+  }
+  // Counted in thousands, walked unit by unit on every release (limits/inFlight.ts).
+  if (limits.inFlightValues > MAX_IN_FLIGHT_VALUES) {
+    throw new ConfigError(`PRIVQL_IN_FLIGHT_VALUES must be at most ${MAX_IN_FLIGHT_VALUES}`);
   }
   return limits;
 }

@@ -29,6 +29,7 @@ beforeAll(async () => {
       PRIVQL_MAX_ALIASES: String(ALIASES),
       PRIVQL_MAX_COST: '100000000',
       PRIVQL_ROW_BUDGET: String(estimate),
+      PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL: String(estimate),
       PRIVQL_IN_FLIGHT_VALUES: String(estimate),
       PRIVQL_REQUEST_TIMEOUT_MS: '20000',
       PRIVQL_HTTP_RESPONSE_TIMEOUT_MS: '700',

@@ -34,8 +34,8 @@ export async function startServers(s: ServerSetup): Promise<{ servers: Servers; 
     // 50 clients asking first: 500 queue past the 10 s default on a busy
     // 2-core machine; the memory run needs every request served, not cut off.
     PRIVQL_REQUEST_TIMEOUT_MS: process.env.PRIVQL_REQUEST_TIMEOUT_MS ?? '60000',
-    // To see what the in-flight budget does to the memory run (set it high to lift it).
-    ...(process.env.PRIVQL_IN_FLIGHT_VALUES ? { PRIVQL_IN_FLIGHT_VALUES: process.env.PRIVQL_IN_FLIGHT_VALUES } : {}),
+    // To see what the in-flight budget does to the memory run (set both high to lift it).
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PRIVQL_IN_FLIGHT_VALUES'))),
   };
   const specs: Array<[keyof Servers, ServerSpec]> = [
     ['privql', { name: 'privql', script: join(DIST, 'src', 'cli', 'start.js'), env: { ...base('privql'), ...privqlEnv } }],

@@ -21,6 +21,10 @@ export interface ResponseGate {
   hold(outcome: Promise<Replacement | null>): void;
   /** `done` runs once the response has left, or the connection closed before it could (at once if that has happened). */
   afterResponse(done: () => void): void;
+  /** The response has left, or its connection is closed. */
+  readonly gone: boolean;
+  /** `done` runs once the answer (or what replaces it) is handed to the connection: the request's work is over. */
+  afterSent(done: () => void): void;
 }
 
 const gates = new WeakMap<object, ResponseGate>();
@@ -47,10 +51,32 @@ export function responseGateMiddleware(options: { deliveryTimeoutMs: number }) {
 
 function gate(req: Request, res: Response, next: NextFunction, deliveryTimeoutMs: number): void {
   let held: Promise<Replacement | null> | undefined;
+  let gone = false;
+  const waiting: Array<() => void> = [];
+  // The response's own 'close' is not enough: a response pipelined behind
+  // another on the same connection never emits it if the connection dies
+  // before its turn. The socket's 'close' covers that.
+  const socket = req.socket;
+  const left = () => {
+    if (gone) return;
+    gone = true;
+    socket.removeListener('close', left);
+    for (const done of waiting.splice(0)) done();
+  };
+  res.once('close', left);
+  socket.once('close', left);
+  let sent = false;
+  const onSent: Array<() => void> = [];
   const sendNow = res.send.bind(res);
   const send = (body?: unknown) => {
-    const timer = setTimeout(() => res.destroy(), deliveryTimeoutMs).unref();
-    res.once('close', () => clearTimeout(timer));
+    sent = true;
+    for (const done of onSent.splice(0)) done();
+    if (!gone) {
+      // The connection, not the response: a response queued behind one the
+      // client does not read cannot be destroyed on its own.
+      const timer = setTimeout(() => socket.destroy(), deliveryTimeoutMs).unref();
+      res.once('close', () => clearTimeout(timer));
+    }
     return sendNow(body);
   };
   res.send = (body?: unknown) => {
@@ -69,15 +95,13 @@ function gate(req: Request, res: Response, next: NextFunction, deliveryTimeoutMs
       .catch(() => res.destroy());
     return res;
   };
-  let closed = false;
-  const waiting: Array<() => void> = [];
-  res.once('close', () => {
-    closed = true;
-    for (const done of waiting.splice(0)) done();
-  });
   gates.set(req, {
     hold: (outcome) => void (held = outcome),
-    afterResponse: (done) => (closed ? done() : void waiting.push(done)),
+    afterResponse: (done) => (gone ? done() : void waiting.push(done)),
+    afterSent: (done) => (sent ? done() : void onSent.push(done)),
+    get gone() {
+      return gone;
+    },
   });
   next();
 }

@@ -1,38 +1,50 @@
 // The in-flight budget: how many values (the row budget's estimate, rows x
-// fields) all requests of this process may hold at once. The row budget
-// bounds one request; fifty clients each under it could together hold more
-// than the process has memory for (bench:compare's 50 x `first: 500` reached
-// 485 MiB of a 512 MiB target with nothing to stop it). A request whose
-// estimate does not fit waits, first come first served, for requests ahead of
-// it to finish; one that cannot start before its deadline is answered 503
-// SERVER_BUSY with Retry-After, having read nothing.
+// fields) all requests of this process may hold at once, and how many of
+// them one principal may hold. The row budget bounds one request; fifty
+// clients each under it could together hold more than the process has
+// memory for (bench:compare's 50 x `first: 500` reached 485 MiB of a 512 MiB
+// target with nothing to stop it). A request whose estimate does not fit
+// waits, first come first served, for requests ahead of it to finish; one
+// that cannot start before its deadline is answered 503 SERVER_BUSY with
+// Retry-After, having read nothing. The principal's own cap keeps one caller
+// (many slow readers, say) from holding the whole budget.
 //
 // A request's share is taken once Apollo has resolved the operation (by the
-// row-budget plugin, which knows the estimate) and given back when its
-// response has left the server: the answer, serialized, is held until its
-// access record commits (responseGate.ts), so "answered" is not "sent".
+// row-budget plugin, which knows the estimate) and given back only when the
+// request is both answered and off the connection (Reservation below).
 
 import { HeaderMap } from '@apollo/server';
 import { Semaphore, withTimeout, E_TIMEOUT } from 'async-mutex';
 import { GraphQLError } from 'graphql';
 
 export const SERVER_BUSY_MESSAGE = 'the server is answering as much as it can hold at once: try again after the time in Retry-After, or ask for less';
+const RETRY_AFTER_S = 2;
 
 // async-mutex's semaphore walks its waiters one weight unit at a time on
 // every release, so weights are counted in thousands of values: the budget is
-// a few hundred units, not a few hundred thousand.
+// a few hundred units, not a few hundred thousand (config.ts caps it).
 const VALUES_PER_UNIT = 1000;
+const unitsOf = (values: number) => Math.max(1, Math.ceil(values / VALUES_PER_UNIT));
 
 /** Gives back a request's share; calling it again does nothing. */
 export type Release = () => void;
 
+/** A principal's own semaphore, kept while any of its requests holds or waits for a share. */
+interface PrincipalShare {
+  semaphore: Semaphore;
+  users: number;
+}
+
 export class InFlightBudget {
   private readonly semaphore: Semaphore;
+  private readonly principals = new Map<string, PrincipalShare>();
   readonly units: number;
+  private readonly principalUnits: number;
 
-  /** `values`: what all requests may hold at once (at least one request's row budget). */
-  constructor(values: number) {
-    this.units = Math.max(1, Math.floor(values / VALUES_PER_UNIT));
+  /** `values`: what all requests may hold at once; `perPrincipal`: what one principal's may (both at least one request's row budget). */
+  constructor(values: number, perPrincipal: number = values) {
+    this.units = unitsOf(values);
+    this.principalUnits = Math.min(this.units, unitsOf(perPrincipal));
     this.semaphore = new Semaphore(this.units);
   }
 
@@ -41,49 +53,102 @@ export class InFlightBudget {
     return this.semaphore.getValue() * VALUES_PER_UNIT;
   }
 
+  /** Principals holding or waiting for a share now. */
+  get principalsInFlight(): number {
+    return this.principals.size;
+  }
+
   /**
-   * Waits up to `waitMs` for room for `values`, then holds it until released.
-   * Rejects with SERVER_BUSY when the wait runs out; what it would have held
-   * is then given back as soon as the queue reaches it.
+   * Waits up to `waitMs` for room for `values`, in the principal's own share
+   * and then in the whole budget, and holds it until released. Rejects with
+   * SERVER_BUSY when the wait runs out; whatever it would have held is then
+   * given back as soon as the queue reaches it.
    */
-  async reserve(values: number, waitMs: number): Promise<Release> {
+  async reserve(values: number, waitMs: number, principal: string): Promise<Release> {
     // A request asking for nothing still holds its answer; one over the
     // whole budget (a row budget set above it) waits for all of it.
-    const units = Math.min(this.units, Math.max(1, Math.ceil(values / VALUES_PER_UNIT)));
-    if (waitMs <= 0) throw serverBusy();
+    const units = Math.min(this.principalUnits, unitsOf(values));
+    const until = Date.now() + Math.max(0, waitMs);
+    const share = this.principalShare(principal);
+    let releaseOwn: Release | undefined;
     try {
-      const [, release] = await withTimeout(this.semaphore, waitMs).acquire(units);
-      return release;
+      releaseOwn = await acquireWithin(share.semaphore, units, until);
+      const releaseAll = await acquireWithin(this.semaphore, units, until);
+      return once(() => {
+        releaseAll();
+        releaseOwn!();
+        this.leave(principal, share);
+      });
     } catch (err) {
-      if (err === E_TIMEOUT) throw serverBusy();
+      releaseOwn?.();
+      this.leave(principal, share);
       throw err;
     }
   }
+
+  private principalShare(principal: string): PrincipalShare {
+    let share = this.principals.get(principal);
+    if (!share) this.principals.set(principal, (share = { semaphore: new Semaphore(this.principalUnits), users: 0 }));
+    share.users++;
+    return share;
+  }
+
+  private leave(principal: string, share: PrincipalShare): void {
+    if (--share.users === 0) this.principals.delete(principal);
+  }
+}
+
+/** A share of `semaphore` by `until`; a wait with no time left still takes room that is free now. */
+async function acquireWithin(semaphore: Semaphore, units: number, until: number): Promise<Release> {
+  try {
+    const [, release] = await withTimeout(semaphore, Math.max(0, until - Date.now())).acquire(units);
+    return release;
+  } catch (err) {
+    if (err === E_TIMEOUT) throw serverBusy();
+    throw err;
+  }
+}
+
+function once(release: Release): Release {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    release();
+  };
 }
 
 /** A request that found no room before its deadline: nothing was read. */
 export function serverBusy(): GraphQLError {
   return new GraphQLError(SERVER_BUSY_MESSAGE, {
-    extensions: { code: 'SERVER_BUSY', http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+    extensions: { code: 'SERVER_BUSY', http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_S)]]) } },
   });
 }
 
 /**
- * One request's share, whichever comes first: the share granted or the
- * response gone. A share granted after its response has gone (another plugin
- * refused the request while this one waited) is given back at once.
+ * One request's share, given back once every one of `ends` has come (each
+ * counts once) — over HTTP, the answer handed to the response and the
+ * connection done with it: a client that leaves early must not free room for
+ * work that is still going on, nor one that does not read free room before
+ * it has taken its answer. A share granted after all ends came is given back
+ * at once.
  */
-export class Reservation {
+export class Reservation<End extends string> {
   private release?: Release;
-  private ended = false;
+  private readonly awaited: Set<End>;
+
+  constructor(ends: readonly End[]) {
+    this.awaited = new Set(ends);
+  }
 
   grant(release: Release): void {
-    if (this.ended) release();
+    if (this.awaited.size === 0) release();
     else this.release = release;
   }
 
-  end(): void {
-    this.ended = true;
+  end(which: End): void {
+    this.awaited.delete(which);
+    if (this.awaited.size > 0) return;
     this.release?.();
     this.release = undefined;
   }

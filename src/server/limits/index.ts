@@ -124,7 +124,7 @@ export function requestBounds(limits: RequestLimits, db: Database): RequestBound
       rowBudgetPlugin({
         budget: limits.rowBudget,
         sizes: LIST_SIZES,
-        inFlight: { budget: new InFlightBudget(limits.inFlightValues), waitMs: () => deadlines.remainingMs() },
+        inFlight: { budget: new InFlightBudget(limits.inFlightValues, limits.inFlightValuesPerPrincipal), waitMs: () => deadlines.remainingMs() },
       }),
       limitRefusalLog,
       deadlines.plugin(),

@@ -31,7 +31,7 @@ import {
 } from 'graphql';
 import { limitExceeded } from './refusal';
 import type { PrivqlContext } from '../context';
-import { Reservation, type InFlightBudget } from './inFlight';
+import { Reservation, serverBusy, type InFlightBudget } from './inFlight';
 
 export interface ListSizes {
   /** The largest `first` each paged field accepts, by coordinate (`Query.customers`). */
@@ -54,15 +54,19 @@ export interface RowBudgetOptions {
 /**
  * Refuses, with 400 GRAPHQL_VALIDATION_FAILED and reason ROW_BUDGET, an
  * operation estimated over the budget; holds the estimate of every other
- * against the in-flight budget until its response has left.
+ * against the in-flight budget until it is answered and its connection is
+ * done with it (inFlight.ts).
  */
 export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<PrivqlContext> {
   return {
     async requestDidStart({ contextValue }) {
-      const reservation = new Reservation();
-      // Over HTTP the share is held until the bytes have left; without HTTP
-      // (executeOperation), until the answer is handed back.
-      contextValue.responseGate?.afterResponse(() => reservation.end());
+      const gate = contextValue.responseGate;
+      // Over HTTP: once the answer, held until its record commits, is handed
+      // to the connection and the connection is done with it (taken, or
+      // closed). Without HTTP (executeOperation): once it is returned.
+      const reservation = new Reservation<'sent' | 'gone' | 'answered'>(gate ? ['sent', 'gone'] : ['answered']);
+      gate?.afterSent(() => reservation.end('sent'));
+      gate?.afterResponse(() => reservation.end('gone'));
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
@@ -72,10 +76,14 @@ export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<P
             error.extensions.http = { status: 400 };
             throw error;
           }
-          if (options.inFlight) reservation.grant(await options.inFlight.budget.reserve(estimate, options.inFlight.waitMs()));
+          if (!options.inFlight) return;
+          const { caller } = contextValue;
+          reservation.grant(await options.inFlight.budget.reserve(estimate, options.inFlight.waitMs(), `${caller.app}\n${caller.sub}`));
+          // The client left while this waited: nothing it asked for is read.
+          if (gate?.gone) throw serverBusy();
         },
-        async willSendResponse({ contextValue: ctx }) {
-          if (!ctx.responseGate) reservation.end();
+        async willSendResponse() {
+          if (!gate) reservation.end('answered');
         },
       };
     },
