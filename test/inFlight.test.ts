@@ -177,22 +177,43 @@ test('a client that leaves while its request waits: the request reads nothing', 
   await expectWholeBudgetFree();
 });
 
-test('requests pipelined on a connection that dies give their shares back', async () => {
-  const release = holdTheLog();
-  const started = writesStarted;
+/** A raw connection for pipelining: requests written back to back, without waiting for answers. */
+async function pipeline(requests: Array<[query: string, sub: string]>): Promise<{ socket: net.Socket; received: () => string }> {
   const url = new URL(server.url);
   const socket = net.connect(Number(url.port), url.hostname);
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.on('error', () => {});
-  const request = async (query: string, sub: string) => {
-    const body = JSON.stringify({ query });
-    const lines = Object.entries(await headers(sub)).map(([name, value]) => `${name}: ${value}`);
-    return [`POST ${url.pathname} HTTP/1.1`, `Host: ${url.host}`, ...lines, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
-  };
-  socket.write((await request(SMALL, 'agent-p')) + (await request(SMALL, 'agent-p')));
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  const texts = await Promise.all(
+    requests.map(async ([query, sub]) => {
+      const body = JSON.stringify({ query });
+      const lines = Object.entries(await headers(sub)).map(([name, value]) => `${name}: ${value}`);
+      return [`POST ${url.pathname} HTTP/1.1`, `Host: ${url.host}`, ...lines, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+    }),
+  );
+  socket.write(texts.join(''));
+  return { socket, received: () => received };
+}
+
+test('a request pipelined behind another holds no room and reads nothing before its turn, then is answered', async () => {
+  const release = holdTheLog();
+  const started = writesStarted;
+  const { socket, received } = await pipeline([[BIG, 'agent-p'], [SMALL, 'agent-q']]);
   await sleep(300);
-  // Both ran, and both answers wait at their records; the connection then dies.
-  expect(writesStarted).toBe(started + 2);
+  // The first answer waits at its record; the second has not run.
+  expect(writesStarted).toBe(started + 1);
+  release();
+  for (let i = 0; i < 50 && (received().match(/HTTP\/1\.1 200 /g) ?? []).length < 2; i++) await sleep(50);
+  expect((received().match(/HTTP\/1\.1 200 /g) ?? []).length).toBe(2);
+  socket.destroy();
+  await expectWholeBudgetFree();
+});
+
+test('requests pipelined on a connection that dies give their shares back', async () => {
+  const release = holdTheLog();
+  const { socket } = await pipeline([[SMALL, 'agent-p'], [SMALL, 'agent-p'], [SMALL, 'agent-p']]);
+  await sleep(300);
   socket.destroy();
   await sleep(100);
   release();

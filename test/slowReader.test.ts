@@ -13,7 +13,7 @@ import { LIST_SIZES } from '../src/server/limits';
 import { estimateOperation } from '../src/server/limits/rowBudget';
 import { startHarness, type Harness } from './support/harness';
 
-const ALIASES = 40;
+const ALIASES = 25;
 const PROFILE = 'id accountNumber name email phone street city postalCode birthDate age estimatedIncome shoppingHabits segment';
 const LARGE = `{ ${Array.from({ length: ALIASES }, (_, i) => `a${i}: customers(first: 300) { nodes { ...P } }`).join(' ')} }
   fragment P on Customer { ${PROFILE} optOuts { directMarketing thirdPartyDisclosure automatedDecision sensitiveDataUse } orders { id placedAt amount category channel } }`;
@@ -32,7 +32,7 @@ beforeAll(async () => {
       PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL: String(estimate),
       PRIVQL_IN_FLIGHT_VALUES: String(estimate),
       PRIVQL_REQUEST_TIMEOUT_MS: '20000',
-      PRIVQL_HTTP_RESPONSE_TIMEOUT_MS: '700',
+      PRIVQL_HTTP_RESPONSE_TIMEOUT_MS: '3000',
     },
   });
 });
@@ -69,14 +69,11 @@ async function askWithoutReading(query: string, token: string): Promise<{ drain(
   };
 }
 
-let fullAnswerBytes = 0;
-
 test('the answer is larger than the socket buffers can hold (else this test would show nothing)', async () => {
   const res = await h.graphql(LARGE, { role: 'OFFICER' });
   expect(res.status).toBe(200);
   expect(res.body.data!.a0.nodes).toHaveLength(300);
-  fullAnswerBytes = Buffer.byteLength(res.text);
-  expect(fullAnswerBytes).toBeGreaterThan(8 * 1024 * 1024);
+  expect(Buffer.byteLength(res.text)).toBeGreaterThan(8 * 1024 * 1024);
 });
 
 test('a client that does not take its answer loses the connection, and the budget is free for the next', async () => {
@@ -90,5 +87,8 @@ test('a client that does not take its answer loses the connection, and the budge
   // The stalled client got a 200 whose body was cut off when the server closed the connection.
   const received = await stalled.drain();
   expect(received).toMatch(/^HTTP\/1\.1 200 /);
-  expect(Buffer.byteLength(received)).toBeLessThan(fullAnswerBytes);
+  const [head, body] = [received.slice(0, received.indexOf('\r\n\r\n')), received.slice(received.indexOf('\r\n\r\n') + 4)];
+  const length = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+  expect(length).toBeGreaterThan(8 * 1024 * 1024);
+  expect(Buffer.byteLength(body)).toBeLessThan(length);
 });

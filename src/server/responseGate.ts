@@ -9,6 +9,7 @@
 // single results.
 
 import type { NextFunction, Request, Response } from 'express';
+import { ResponseLifecycle } from './responseLifecycle';
 
 /** What to send instead of the held response; null: send it as it is. */
 export interface Replacement {
@@ -19,12 +20,8 @@ export interface Replacement {
 export interface ResponseGate {
   /** The next response sent waits for `outcome` (which must not reject). */
   hold(outcome: Promise<Replacement | null>): void;
-  /** `done` runs once the response has left, or the connection closed before it could (at once if that has happened). */
-  afterResponse(done: () => void): void;
-  /** The response has left, or its connection is closed. */
-  readonly gone: boolean;
-  /** `done` runs once the answer (or what replaces it) is handed to the connection: the request's work is over. */
-  afterSent(done: () => void): void;
+  /** Where the response is on its way out (responseLifecycle.ts). */
+  readonly lifecycle: ResponseLifecycle;
 }
 
 const gates = new WeakMap<object, ResponseGate>();
@@ -38,45 +35,17 @@ export function responseGateOf(req: object): ResponseGate | undefined {
 // response is not sent.
 const UNKNOWN_OUTCOME: Replacement = { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
 
-/**
- * `deliveryTimeoutMs`: how long a client may take to receive an answer once
- * it is sent; a client that has not taken it by then loses the connection.
- * Without it, a client that never reads would keep its answer in this
- * process's memory, and its share of the in-flight budget (limits/inFlight.ts)
- * held, for as long as it kept the connection open.
- */
+/** `deliveryTimeoutMs`: see ResponseLifecycle. */
 export function responseGateMiddleware(options: { deliveryTimeoutMs: number }) {
   return (req: Request, res: Response, next: NextFunction) => gate(req, res, next, options.deliveryTimeoutMs);
 }
 
 function gate(req: Request, res: Response, next: NextFunction, deliveryTimeoutMs: number): void {
+  const lifecycle = new ResponseLifecycle(res, req.socket, deliveryTimeoutMs);
   let held: Promise<Replacement | null> | undefined;
-  let gone = false;
-  const waiting: Array<() => void> = [];
-  // The response's own 'close' is not enough: a response pipelined behind
-  // another on the same connection never emits it if the connection dies
-  // before its turn. The socket's 'close' covers that.
-  const socket = req.socket;
-  const left = () => {
-    if (gone) return;
-    gone = true;
-    socket.removeListener('close', left);
-    for (const done of waiting.splice(0)) done();
-  };
-  res.once('close', left);
-  socket.once('close', left);
-  let sent = false;
-  const onSent: Array<() => void> = [];
   const sendNow = res.send.bind(res);
   const send = (body?: unknown) => {
-    sent = true;
-    for (const done of onSent.splice(0)) done();
-    if (!gone) {
-      // The connection, not the response: a response queued behind one the
-      // client does not read cannot be destroyed on its own.
-      const timer = setTimeout(() => socket.destroy(), deliveryTimeoutMs).unref();
-      res.once('close', () => clearTimeout(timer));
-    }
+    lifecycle.markSent();
     return sendNow(body);
   };
   res.send = (body?: unknown) => {
@@ -92,16 +61,12 @@ function gate(req: Request, res: Response, next: NextFunction, deliveryTimeoutMs
       })
       // A send that fails now (the client gone, say) has no one to tell; the
       // connection is closed rather than the failure left unhandled.
-      .catch(() => res.destroy());
+      .catch(() => {
+        lifecycle.markSent();
+        res.destroy();
+      });
     return res;
   };
-  gates.set(req, {
-    hold: (outcome) => void (held = outcome),
-    afterResponse: (done) => (gone ? done() : void waiting.push(done)),
-    afterSent: (done) => (sent ? done() : void onSent.push(done)),
-    get gone() {
-      return gone;
-    },
-  });
+  gates.set(req, { hold: (outcome) => void (held = outcome), lifecycle });
   next();
 }

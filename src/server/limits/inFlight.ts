@@ -14,7 +14,7 @@
 // request is both answered and off the connection (Reservation below).
 
 import { HeaderMap } from '@apollo/server';
-import { Semaphore, withTimeout, E_TIMEOUT } from 'async-mutex';
+import { Semaphore } from 'async-mutex';
 import { GraphQLError } from 'graphql';
 
 export const SERVER_BUSY_MESSAGE = 'the server is answering as much as it can hold at once: try again after the time in Retry-After, or ask for less';
@@ -68,22 +68,23 @@ export class InFlightBudget {
     // A request asking for nothing still holds its answer; one over the
     // whole budget (a row budget set above it) waits for all of it.
     const units = Math.min(this.principalUnits, unitsOf(values));
-    const until = Date.now() + Math.max(0, waitMs);
+    const until = Date.now() + waitMs;
     const share = this.principalShare(principal);
-    let releaseOwn: Release | undefined;
-    try {
-      releaseOwn = await acquireWithin(share.semaphore, units, until);
-      const releaseAll = await acquireWithin(this.semaphore, units, until);
-      return once(() => {
-        releaseAll();
-        releaseOwn!();
-        this.leave(principal, share);
-      });
-    } catch (err) {
-      releaseOwn?.();
-      this.leave(principal, share);
-      throw err;
-    }
+    const leave = () => this.leave(principal, share);
+    // A wait that runs out leaves its place in the queue behind (see
+    // acquireWithin); until that place is reached and given back, the
+    // principal keeps what it held, so one principal's abandoned waits in the
+    // whole budget's queue are bounded by its own share.
+    const releaseOwn = await acquireWithin(share.semaphore, units, until, leave);
+    const releaseAll = await acquireWithin(this.semaphore, units, until, () => {
+      releaseOwn();
+      leave();
+    });
+    return once(() => {
+      releaseAll();
+      releaseOwn();
+      leave();
+    });
   }
 
   private principalShare(principal: string): PrincipalShare {
@@ -98,15 +99,30 @@ export class InFlightBudget {
   }
 }
 
-/** A share of `semaphore` by `until`; a wait with no time left still takes room that is free now. */
-async function acquireWithin(semaphore: Semaphore, units: number, until: number): Promise<Release> {
-  try {
-    const [, release] = await withTimeout(semaphore, Math.max(0, until - Date.now())).acquire(units);
-    return release;
-  } catch (err) {
-    if (err === E_TIMEOUT) throw serverBusy();
-    throw err;
-  }
+/**
+ * A share of `semaphore` by `until`; a wait with no time left still takes
+ * room that is free now. async-mutex cannot take a waiter out of its queue:
+ * one that runs out of time keeps its place, and when that place is reached
+ * the share is given back at once and `afterLateGrant` runs.
+ */
+function acquireWithin(semaphore: Semaphore, units: number, until: number, afterLateGrant: () => void): Promise<Release> {
+  const acquiring = semaphore.acquire(units);
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void acquiring.then(([, release]) => {
+        release();
+        afterLateGrant();
+      });
+      reject(serverBusy());
+    }, Math.max(0, until - Date.now()));
+    void acquiring.then(([, release]) => {
+      if (timedOut) return;
+      clearTimeout(timer);
+      resolve(release);
+    });
+  });
 }
 
 function once(release: Release): Release {

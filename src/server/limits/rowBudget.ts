@@ -60,13 +60,13 @@ export interface RowBudgetOptions {
 export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<PrivqlContext> {
   return {
     async requestDidStart({ contextValue }) {
-      const gate = contextValue.responseGate;
+      const out = contextValue.responseGate?.lifecycle;
       // Over HTTP: once the answer, held until its record commits, is handed
       // to the connection and the connection is done with it (taken, or
       // closed). Without HTTP (executeOperation): once it is returned.
-      const reservation = new Reservation<'sent' | 'gone' | 'answered'>(gate ? ['sent', 'gone'] : ['answered']);
-      gate?.afterSent(() => reservation.end('sent'));
-      gate?.afterResponse(() => reservation.end('gone'));
+      const reservation = new Reservation<'sent' | 'gone' | 'answered'>(out ? ['sent', 'gone'] : ['answered']);
+      out?.afterSent(() => reservation.end('sent'));
+      out?.afterGone(() => reservation.end('gone'));
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
@@ -76,18 +76,34 @@ export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<P
             error.extensions.http = { status: 400 };
             throw error;
           }
-          if (!options.inFlight) return;
+          const inFlight = options.inFlight;
+          if (!inFlight) return;
+          // A request pipelined behind another waits for its turn on the
+          // connection first: holding room it cannot use yet could keep the
+          // one before it (waiting for that room) from ever finishing.
+          if (out && (!(await within(out.hasItsTurn(), inFlight.waitMs())) || out.gone)) throw serverBusy();
           const { caller } = contextValue;
-          reservation.grant(await options.inFlight.budget.reserve(estimate, options.inFlight.waitMs(), `${caller.app}\n${caller.sub}`));
+          reservation.grant(await inFlight.budget.reserve(estimate, inFlight.waitMs(), `${caller.app}\n${caller.sub}`));
           // The client left while this waited: nothing it asked for is read.
-          if (gate?.gone) throw serverBusy();
+          if (out?.gone) throw serverBusy();
         },
         async willSendResponse() {
-          if (!gate) reservation.end('answered');
+          if (!out) reservation.end('answered');
         },
       };
     },
   };
+}
+
+/** Whether `promise` settled within `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The values `operation` can return with these variables. */
