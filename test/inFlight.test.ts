@@ -75,12 +75,18 @@ const pendingAfter = async (promise: Promise<unknown>, ms: number) =>
   (await Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((resolve) => setTimeout(() => resolve('pending'), ms))])) === 'pending';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a request that finds no room before its deadline: 503 SERVER_BUSY, Retry-After, nothing read or logged as read', async () => {
+/** Holds the log and starts a big request of `sub`: its answer waits at its record, holding its share. */
+async function bigRequestHeld(sub: string) {
   const release = holdTheLog();
-  const first = ask(BIG, 'agent-a');
-  const second = ask(BIG, 'agent-b');
+  const started = writesStarted;
+  const first = ask(BIG, sub);
   expect(await pendingAfter(first, 200)).toBe(true);
-  const busy = await second;
+  return { release, started, first };
+}
+
+test('a request that finds no room before its deadline: 503 SERVER_BUSY, Retry-After, nothing read or logged as read', async () => {
+  const { release, first } = await bigRequestHeld('agent-a');
+  const busy = await ask(BIG, 'agent-b');
   expect(busy.status).toBe(503);
   expect(busy.retryAfter).toBe('2');
   expect(busy.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVER_BUSY' } })]);
@@ -96,10 +102,7 @@ test('a request that finds no room before its deadline: 503 SERVER_BUSY, Retry-A
 });
 
 test('a request that finds room before its deadline waits for it, without reading anything meanwhile, and is answered', async () => {
-  const release = holdTheLog();
-  const started = writesStarted;
-  const first = ask(BIG, 'agent-a');
-  expect(await pendingAfter(first, 200)).toBe(true);
+  const { release, started, first } = await bigRequestHeld('agent-a');
   const second = ask(BIG, 'agent-b');
   expect(await pendingAfter(second, 200)).toBe(true);
   // The second has not run (its record would be written, and held, if it had read anything).
@@ -112,10 +115,7 @@ test('a request that finds room before its deadline waits for it, without readin
 });
 
 test("one principal holds at most its own share: its next request waits, another principal's goes through", async () => {
-  const release = holdTheLog();
-  const started = writesStarted;
-  const first = ask(BIG, 'agent-greedy');
-  expect(await pendingAfter(first, 200)).toBe(true);
+  const { release, started, first } = await bigRequestHeld('agent-greedy');
   const own = ask(SMALL, 'agent-greedy');
   const other = ask(SMALL, 'agent-other');
   await sleep(200);
@@ -158,10 +158,7 @@ test('a client that leaves after its request started does not free room for work
 });
 
 test('a client that leaves while its request waits: the request reads nothing', async () => {
-  const release = holdTheLog();
-  const started = writesStarted;
-  const first = ask(BIG, 'agent-a');
-  await sleep(200);
+  const { release, started, first } = await bigRequestHeld('agent-a');
   const abort = new AbortController();
   const waiting = ask(BIG, 'agent-b', abort.signal).catch(() => 'aborted');
   await sleep(200);

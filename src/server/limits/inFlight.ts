@@ -109,6 +109,7 @@ function acquireWithin(semaphore: Semaphore, units: number, until: number, after
   const acquiring = semaphore.acquire(units);
   return new Promise((resolve, reject) => {
     let timedOut = false;
+    // Unref'd: a wait keeps nothing alive that its request does not.
     const timer = setTimeout(() => {
       timedOut = true;
       void acquiring.then(([, release]) => {
@@ -116,7 +117,7 @@ function acquireWithin(semaphore: Semaphore, units: number, until: number, after
         afterLateGrant();
       });
       reject(serverBusy());
-    }, Math.max(0, until - Date.now()));
+    }, Math.max(0, until - Date.now())).unref();
     void acquiring.then(([, release]) => {
       if (timedOut) return;
       clearTimeout(timer);

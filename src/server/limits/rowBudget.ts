@@ -98,7 +98,7 @@ export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<P
 /** Whether `promise` settled within `ms`. */
 async function within(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms)).unref()));
   try {
     return await Promise.race([promise.then(() => true as const), late]);
   } finally {
