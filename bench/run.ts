@@ -40,9 +40,11 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const execFileAsync = promisify(execFile);
-const ROLES = (process.env.BENCH_ROLES ?? 'AGENT,MARKETER,DECISION_ENGINE,PARTNER,ANALYST,OFFICER').split(',');
 const QUERY_NAME = process.env.BENCH_QUERY ?? 'list';
 if (QUERY_NAME !== 'list' && QUERY_NAME !== 'customer') throw new Error('BENCH_QUERY is list or customer');
+// PARTNER and ANALYST do not see customer ids, so customer(id) is refused to them.
+const DEFAULT_ROLES = QUERY_NAME === 'customer' ? 'AGENT,MARKETER,DECISION_ENGINE,OFFICER' : 'AGENT,MARKETER,DECISION_ENGINE,PARTNER,ANALYST,OFFICER';
+const ROLES = (process.env.BENCH_ROLES ?? DEFAULT_ROLES).split(',');
 const VARIANTS = ['on', 'off', 'noLog', 'minimalLog'] as const;
 type Variant = (typeof VARIANTS)[number];
 
