@@ -9,6 +9,14 @@ import type { Knex } from 'knex';
 // changes: the text, its canonical form and every hash are the same, and
 // records already written stay readable as they are. A server built without
 // lz4 (PGlite is) keeps pglz. SQL here must run on PostgreSQL 15 and on PGlite.
+//
+// The ALTER takes an ACCESS EXCLUSIVE lock on access_log (checked on
+// PostgreSQL 15 in pg_locks) but only changes the catalogue, without
+// rewriting the table: it waits for the transactions writing the log at that
+// moment and holds the next ones for an instant. A pg_dump of a database
+// migrated on a server with lz4 carries `SET COMPRESSION lz4`, which a server
+// built without lz4 refuses: for such a server, dump with
+// `pg_dump --no-toast-compression`.
 
 export async function up(knex: Knex): Promise<void> {
   await compression(knex, 'lz4');
