@@ -190,8 +190,9 @@ export interface RequestLimits {
   rowBudget: number;
   /**
    * Estimated values all requests of the process may hold at once (at least
-   * rowBudget); a request that does not fit waits its turn, and is answered
-   * 503 SERVER_BUSY if its deadline comes first.
+   * inFlightValuesPerPrincipal, at most 10,000,000); a request that does not
+   * fit waits its turn, and is answered 503 SERVER_BUSY if its deadline comes
+   * first (src/server/limits/inFlight.ts).
    */
   inFlightValues: number;
   /** What one principal's requests may hold of it at once (at least rowBudget, at most inFlightValues). */
@@ -208,7 +209,7 @@ export interface RequestLimits {
   /** Node's http server: time to receive a request's headers, and the whole request. */
   httpHeadersTimeoutMs: number;
   httpRequestTimeoutMs: number;
-  /** Time a client may take to receive a /graphql answer once it is sent, before its connection is closed. */
+  /** Time a client may take to receive a /graphql answer once it has its turn on the connection, before the connection is closed. */
   httpResponseTimeoutMs: number;
   /** express's `trust proxy` (e.g. `loopback`, `1`, a subnet): where the source address comes from behind a proxy. */
   trustProxy?: string;

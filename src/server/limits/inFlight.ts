@@ -48,7 +48,7 @@ export class InFlightBudget {
     this.semaphore = new Semaphore(this.units);
   }
 
-  /** Values not held by any request now (tests and the operator's view). */
+  /** Values not held by any request now (for tests: nothing reports it yet). */
   get available(): number {
     return this.semaphore.getValue() * VALUES_PER_UNIT;
   }
