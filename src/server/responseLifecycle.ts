@@ -55,9 +55,14 @@ export class ResponseLifecycle {
     else this.whenSent.push(done);
   }
 
+  /** The response may be written now: its turn on the connection has come (always so for a request not pipelined). */
+  get onItsTurn(): boolean {
+    return this.res.socket !== null;
+  }
+
   /** Settles once the response may be written (its turn on the connection has come) or is gone. */
   hasItsTurn(): Promise<void> {
-    if (this.res.socket || this.isGone) return Promise.resolve();
+    if (this.onItsTurn || this.isGone) return Promise.resolve();
     return new Promise((resolve) => {
       this.res.once('socket', () => resolve());
       this.afterGone(resolve);

@@ -81,7 +81,9 @@ export function rowBudgetPlugin(options: RowBudgetOptions): ApolloServerPlugin<P
           // A request pipelined behind another waits for its turn on the
           // connection first: holding room it cannot use yet could keep the
           // one before it (waiting for that room) from ever finishing.
-          if (out && (!(await within(out.hasItsTurn(), inFlight.waitMs())) || out.gone)) throw serverBusy();
+          // (Most requests have their turn already: no timer is set for them.)
+          if (out && !out.onItsTurn && !(await within(out.hasItsTurn(), inFlight.waitMs()))) throw serverBusy();
+          if (out?.gone) throw serverBusy();
           const { caller } = contextValue;
           reservation.grant(await inFlight.budget.reserve(estimate, inFlight.waitMs(), `${caller.app}\n${caller.sub}`));
           // The client left while this waited: nothing it asked for is read.
