@@ -1,9 +1,10 @@
 // The measuring itself: warm-up, statements per request, the rounds of load
-// (10 connections, then 1) in alternating order, and the memory run. Each
-// target is measured alone; nothing else is driven at the same time.
+// (10 connections, each target alone, in alternating order; then 1
+// connection, the targets of each query interleaved) and the memory run.
+// Nothing else is driven at the same time.
 
 import { drive, type LoadFigures } from './load';
-import { sequential } from './sequential';
+import { interleaved } from './interleaved';
 import type { StatementCount } from './statementCounter';
 import type { Target } from './targets';
 
@@ -42,19 +43,27 @@ export async function statementsPerRequest(t: Target, n = 20): Promise<Statement
   return { total: (after.total - before.total) / n, byKind };
 }
 
-/** Round r runs the targets forward when r is even, backward when odd, so drift on the shared machine hits all alike. */
+/**
+ * Round r drives the targets at 10 connections forward when r is even,
+ * backward when odd, so drift on the shared machine hits all alike; then
+ * asks the targets of each query interleaved at 1 connection.
+ */
 export async function runRounds(targets: Target[], s: Settings, progress: (line: string) => void): Promise<Map<Target, Sample[]>> {
   const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
+  const queries = [...new Set(targets.map((t) => t.query))];
   for (let round = 0; round < s.rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
+    const loadedOf = new Map<Target, Omit<Sample, 'single'>>();
     for (const t of order) {
       t.server.resetPeakRss();
       const cpuBefore = t.server.cpuMs();
       const loaded = await drive(t, s.connections, s.seconds);
       const cpuMsPerRequest = (t.server.cpuMs() - cpuBefore) / Math.max(1, loaded.requests);
-      const peakRssMiB = t.server.peakRssMiB();
-      const single = await sequential(t, s.seconds);
-      samples.get(t)!.push({ loaded, single, peakRssMiB, cpuMsPerRequest });
+      loadedOf.set(t, { loaded, peakRssMiB: t.server.peakRssMiB(), cpuMsPerRequest });
+    }
+    for (const q of queries) {
+      const single = await interleaved(targets.filter((t) => t.query === q), s.seconds);
+      for (const [t, figures] of single) samples.get(t)!.push({ ...loadedOf.get(t)!, single: figures });
     }
     progress(`round ${round + 1}/${s.rounds} done`);
   }
