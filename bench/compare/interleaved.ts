@@ -9,9 +9,13 @@
 // (privql against privql without privacy, the 1.15×) moved from 1.04
 // to 1.64 between runs half an hour apart. Asked in turn, request by request,
 // every target meets the same machine: what slows one slows its neighbours
-// in the same cycle. The order within a cycle rotates, so no target always
-// follows the same one. The parent is idle otherwise, so its own event loop
-// adds the same little to every server.
+// in the same cycle. The order within each cycle is shuffled: a request
+// leaves work behind it on a 2-core machine (its server's garbage, its
+// database backend's), and in a fixed or rotated order each target would
+// always follow the same neighbour and pay for that one's leftovers (in a
+// rotated order privql OFFICER, always followed by the server without
+// privacy, came out 15% faster than it). The parent is idle otherwise, so
+// its own event loop adds the same little to every server.
 
 import http from 'node:http';
 import type { LoadFigures } from './load';
@@ -32,6 +36,13 @@ function once(agent: http.Agent, t: Target): Promise<number> {
   });
 }
 
+function shuffle(xs: number[]): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
@@ -43,9 +54,10 @@ export async function interleaved(targets: Target[], seconds: number): Promise<M
   const failed = targets.map(() => 0);
   const until = Date.now() + seconds * 1000 * targets.length;
   try {
-    for (let cycle = 0; Date.now() < until; cycle++) {
-      for (let k = 0; k < targets.length; k++) {
-        const i = (k + cycle) % targets.length;
+    const order = targets.map((_, i) => i);
+    while (Date.now() < until) {
+      shuffle(order);
+      for (const i of order) {
         const started = process.hrtime.bigint();
         const status = await once(agents[i], targets[i]).catch(() => 0);
         times[i].push(Number(process.hrtime.bigint() - started) / 1e6);
