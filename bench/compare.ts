@@ -14,7 +14,8 @@
 // customer(id); customerStats (privql ANALYST and the floors' bare GROUP BY).
 // Every target must answer HTTP 200 with its data and no errors before it is
 // measured. Then per target: autocannon in a child process at
-// BENCH_CONNECTIONS (10) for BENCH_SECONDS (5) and a 1-connection p50, over
+// BENCH_CONNECTIONS (10) for BENCH_SECONDS (5), and a 1-connection p50 taken
+// with the targets of each query interleaved (compare/interleaved.ts), over
 // BENCH_ROUNDS (3) rounds in alternating order, medians reported; the server
 // process's CPU ms per request (steadier than latency on a shared machine);
 // SQL statements per request counted in each server process; peak RSS (VmHWM);

@@ -241,7 +241,8 @@ describeInBrowser('the self-service page', () => {
     await page.getByRole('button', { name: 'Who saw it' }).click();
     const entries = page.locator('#access li');
     await entries.first().waitFor();
-    await expect(entries.first().textContent()).resolves.toMatch(/A customer service agent using crm-console, for customer service: looked at 2 details\.\s*(Name, Email|Email, Name): in full/);
+    // The id it was looked up by is a detail it used (test/comparedRecord.test.ts).
+    await expect(entries.first().textContent()).resolves.toMatch(/A customer service agent using crm-console, for customer service: looked at 3 details\.\s*Email, Customer id, Name: in full/);
     await expect(entries.first().locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
     // The page's own read at sign-in comes after it, in the past.
     await expect(entries.nth(1).textContent()).resolves.toMatch(/You, on this page: looked at \d+ details/);

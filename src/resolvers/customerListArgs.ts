@@ -21,12 +21,15 @@ function inClear(privacy: RequestPrivacy, field: string): boolean {
   return showsValue(plan.consented) && showsValue(plan.optedOut) && (!anonymous || field in RELEASE_FILTER_SQL);
 }
 
-export function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): void {
-  for (const field of filterFields(filter)) {
+/** The fields the filter compares, each checked: the rows it matches reveal those fields' values (see revealedByFilter). */
+export function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): ReadonlySet<string> {
+  const fields = filterFields(filter);
+  for (const field of fields) {
     if (!inClear(privacy, field)) {
       throw forbidden(`filtering on ${field} is not allowed for purpose ${privacy.context.purpose}: this view does not show ${field} in clear`, 'FILTER_NOT_ALLOWED');
     }
   }
+  return fields;
 }
 
 /**

@@ -39,7 +39,7 @@ export function customerResolversWith(present: RowPresenter) {
       async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
         const privacy = requirePrivacy(ctx);
         const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
-        checkFilterAllowed(privacy, args.filter ?? {});
+        const compared = checkFilterAllowed(privacy, args.filter ?? {});
         const order = listOrder(privacy, args.orderBy);
         const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
         // One answer for forged, tampered, replayed and foreign cursors, and for
@@ -49,7 +49,9 @@ export function customerResolversWith(present: RowPresenter) {
           throw badUserInput('after is not a cursor this server issued to this caller for this list');
         }
         const nodes = [...fieldNodesAt(info, info.fieldNodes, ['nodes']), ...fieldNodesAt(info, info.fieldNodes, ['edges', 'node'])];
-        const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1 });
+        const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1, compared });
+        // Every row read, the one past the page too: hasNextPage tells that it matched.
+        noteCompared(privacy, rows, compared);
         const page = rows.slice(0, first);
         const hasNextPage = rows.length > first;
         // The result covered the positions after `after` up to its last row (or
@@ -67,9 +69,10 @@ export function customerResolversWith(present: RowPresenter) {
 
       async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
         const privacy = requirePrivacy(ctx);
-        const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1 });
+        const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1, compared: LOOKED_UP });
         noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
         if (!row) return null;
+        noteCompared(privacy, [row], LOOKED_UP);
         const shown = present.one(privacy, row, info);
         if (present.decidedEverything(info)) await ctx.recordComplete?.();
         return shown;
@@ -128,6 +131,26 @@ export function nestedRowsOf(field: string, customer: CustomerRow): unknown {
 /** As read: the guarded schema's (and the unguarded benchmark's). */
 export const customerResolvers = customerResolversWith(ROWS_AS_READ);
 
+/** What `customer(id)` compares: the answer says whether that id is a customer's. */
+const LOOKED_UP: ReadonlySet<string> = new Set(['id']);
+
+// A row that matched a comparison tells the caller something of the compared
+// field's value (`email: { eq: … }`: all of it), whatever fields the answer
+// selects: `{ pageInfo { hasNextPage } }`, `edges { cursor }` or
+// `customer(id) { __typename }` show no value, yet say which customers
+// match. So each row read is recorded as a use of every field compared, with
+// the decision the view has for it (a filter needs it shown in clear, see
+// customerListArgs.ts), and the answer waits for that record like any other.
+function noteCompared(privacy: RequestPrivacy, rows: readonly CustomerRow[], compared: ReadonlySet<string>): void {
+  if (compared.size === 0) return;
+  const deciders = [...compared].map((field) => privacy.decider(`Customer.${field}`));
+  for (const row of rows) {
+    const subject = subjectOf(row);
+    if (!subject) continue;
+    for (const decider of deciders) decider.decide(subject);
+  }
+}
+
 // The log records who an opt-out kept out of this result; the ids are
 // resolved in SQL when the record is written, never read here.
 function noteExclusions(ctx: PrivqlContext, privacy: RequestPrivacy, scope: Omit<ExclusionScope, 'kind'>): void {
@@ -150,11 +173,12 @@ async function readCustomers(
   privacy: RequestPrivacy,
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
-  where: { filter?: CustomerFilter; order?: ListOrder; after?: string; ids?: string[]; limit: number },
+  where: { filter?: CustomerFilter; order?: ListOrder; after?: string; ids?: string[]; limit: number; compared?: ReadonlySet<string> },
 ): Promise<CustomerRow[]> {
   const requested = selectedFields(info, nodes);
   const fields = new Set<string>();
-  let needsSensitiveOptOut = false;
+  // A compared field decided per customer (noteCompared) needs the consent read too.
+  let needsSensitiveOptOut = [...(where.compared ?? [])].some((field) => !privacy.plan(`Customer.${field}`).uniform);
   for (const field of requested) {
     const coordinate = `Customer.${field}`;
     if (!privacy.hasField(coordinate)) continue;

@@ -1,0 +1,110 @@
+// A filter (or customer(id)'s argument) compares customers' values: the rows
+// it matches tell the caller something of those values even when the answer
+// selects none of them. `customers(first: 0, filter: { email: { eq: … } })
+// { pageInfo { hasNextPage } }` says whether that email is a customer's;
+// `startsWith` and a count, asked again and again, read an email a letter
+// at a time. Before this was recorded, such answers left with no access
+// record at all. Each row read is now recorded as a use of every compared
+// field, and the answer waits for that record (or is withheld without it).
+
+import { AccessLogWriter, type AccessLog } from '../src/audit/accessLogWriter';
+import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
+import { startHarness, type Harness } from './support/harness';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let h: Harness;
+let failing: PrivqlServer;
+let customers: Array<{ id: string; email: string; city: string }>;
+
+beforeAll(async () => {
+  h = await startHarness({ customers: 40 });
+  customers = (await h.db.knex.raw('SELECT id, email, city FROM customers WHERE erased_at IS NULL ORDER BY id')).rows;
+  const real = new AccessLogWriter(h.db.knex);
+  const broken: AccessLog = {
+    writeRequest: () => Promise.reject(new Error('log unavailable')),
+    writeDenied: (ctx, detail) => real.writeDenied(ctx, detail),
+  };
+  failing = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, accessLog: broken });
+});
+afterAll(async () => {
+  await failing?.stop();
+  await h?.close();
+});
+
+/** The answer's record: its customers, and the fields recorded for each. */
+async function recordOf(body: Json): Promise<Map<string, Record<string, string>> | null> {
+  const row = await h.db.knex('access_log').where({ request_id: body.extensions.requestId }).first('accesses');
+  if (!row) return null;
+  const accesses = typeof row.accesses === 'string' ? JSON.parse(row.accesses) : row.accesses;
+  const out = new Map<string, Record<string, string>>();
+  for (const group of accesses) for (const subject of group.subjects) out.set(subject, { ...out.get(subject), ...group.fields });
+  return out;
+}
+
+async function ask(query: string, variables: Record<string, unknown>, url?: string) {
+  const res = await h.graphql(query, { role: 'AGENT', variables, url });
+  return res;
+}
+
+const EXISTS = 'query($email: String!) { customers(first: 0, filter: { email: { eq: $email } }) { pageInfo { hasNextPage } } }';
+
+test('whether an email is a customer\'s, asked without selecting any value: that customer is recorded as having had their email compared', async () => {
+  const target = customers[7];
+  const res = await ask(EXISTS, { email: target.email });
+  expect(res.status).toBe(200);
+  expect(res.body.data!.customers.pageInfo.hasNextPage).toBe(true);
+  const record = await recordOf(res.body);
+  expect(record && [...record]).toEqual([[target.id, { 'Customer.email': 'CLEAR' }]]);
+});
+
+test('an email that is no customer\'s: the answer says so, and names nobody', async () => {
+  const res = await ask(EXISTS, { email: 'nobody-at-all@example.invalid' });
+  expect(res.body.data!.customers.pageInfo.hasNextPage).toBe(false);
+  expect(await recordOf(res.body)).toBeNull();
+});
+
+test('cursors of a filtered page: every row read is recorded with the compared field, the one beyond the page too', async () => {
+  const city = customers[0].city;
+  const inCity = customers.filter((c) => c.city === city).map((c) => c.id);
+  const res = await ask('query($city: String!) { customers(first: 1, filter: { city: { eq: $city } }) { edges { cursor } pageInfo { hasNextPage } } }', { city });
+  const { edges, pageInfo } = res.body.data!.customers;
+  expect(edges).toHaveLength(1);
+  const record = (await recordOf(res.body))!;
+  expect(record.size).toBe(pageInfo.hasNextPage ? 2 : 1);
+  for (const [subject, fields] of record) {
+    expect(inCity).toContain(subject);
+    expect(fields).toEqual({ 'Customer.city': 'CLEAR' });
+  }
+});
+
+test('a filtered page that shows values: the compared field is recorded beside the shown ones', async () => {
+  const target = customers[3];
+  const res = await ask('query($email: String!) { customers(first: 5, filter: { email: { eq: $email } }) { nodes { name } } }', { email: target.email });
+  expect(res.body.data!.customers.nodes).toHaveLength(1);
+  const record = (await recordOf(res.body))!;
+  expect([...record.keys()]).toEqual([target.id]);
+  expect(record.get(target.id)).toMatchObject({ 'Customer.email': 'CLEAR', 'Customer.name': 'CLEAR' });
+});
+
+test('customer(id) that selects no value still says the id is a customer\'s: recorded as its id', async () => {
+  const target = customers[11];
+  const res = await ask('query($id: ID!) { customer(id: $id) { __typename } }', { id: target.id });
+  expect(res.body.data!.customer).toEqual({ __typename: 'Customer' });
+  const record = await recordOf(res.body);
+  expect(record && [...record]).toEqual([[target.id, { 'Customer.id': 'CLEAR' }]]);
+});
+
+test('an unfiltered page compares nothing: cursors and hasNextPage alone name no customer', async () => {
+  const res = await ask('{ customers(first: 2) { pageInfo { hasNextPage } edges { cursor } } }', {});
+  expect(res.body.data!.customers.edges).toHaveLength(2);
+  expect(await recordOf(res.body)).toBeNull();
+});
+
+test('when the record cannot be written, the comparison\'s answer is withheld like any other read', async () => {
+  const res = await ask(EXISTS, { email: customers[7].email }, failing.url);
+  expect(res.status).toBe(503);
+  expect(res.body.data ?? null).toBeNull();
+  expect(res.body.errors!.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
+  expect(res.text).not.toContain('hasNextPage');
+});
