@@ -87,6 +87,27 @@ test('a filtered page that shows values: the compared field is recorded beside t
   expect(record.get(target.id)).toMatchObject({ 'Customer.email': 'CLEAR', 'Customer.name': 'CLEAR' });
 });
 
+const COUNT = 'query($f: CustomerFilter) { customers(first: 0, filter: $f) { totalCount } }';
+
+test('a count of fewer than k customers singles them out: each is recorded, not only the first the page read', async () => {
+  const three = [customers[2], customers[9], customers[20]];
+  const res = await ask(COUNT, { f: { or: three.map((c) => ({ email: { eq: c.email } })) } });
+  expect(res.body.data!.customers.totalCount).toBe(3);
+  const record = (await recordOf(res.body))!;
+  expect([...record.keys()].sort()).toEqual(three.map((c) => c.id).sort());
+  for (const fields of record.values()) expect(fields).toEqual({ 'Customer.email': 'CLEAR' });
+});
+
+test('a count of k or more is an aggregate: only the row the page read is named', async () => {
+  const domain = customers[0].email.split('@')[1];
+  const expected = customers.filter((c) => c.email.endsWith(`@${domain}`)).length;
+  expect(expected).toBeGreaterThanOrEqual(5);
+  const res = await ask(COUNT, { f: { email: { contains: `@${domain}` } } });
+  expect(res.body.data!.customers.totalCount).toBe(expected);
+  const record = (await recordOf(res.body))!;
+  expect(record.size).toBe(1);
+});
+
 test('customer(id) that selects no value still says the id is a customer\'s: recorded as its id', async () => {
   const target = customers[11];
   const res = await ask('query($id: ID!) { customer(id: $id) { __typename } }', { id: target.id });

@@ -163,13 +163,35 @@ function releasedColumn(field: string): string {
   return sql;
 }
 
-/** How many rows the list would return over all its pages: the same exclusions and filter, one COUNT. */
-export async function countCustomers(db: Knex, q: Pick<CustomerQuery, 'excludeOptedOutOf' | 'filter' | 'includeErased' | 'source'>): Promise<number> {
+/**
+ * How many rows the list would return over all its pages (the same
+ * exclusions and filter), and, when that is fewer than `namedUnder`, whose
+ * rows they are: one statement, one snapshot; the ids' scan stops at
+ * `namedUnder` rows, so a large count costs no more than the COUNT.
+ */
+export async function countCustomers(
+  db: Knex,
+  q: Pick<CustomerQuery, 'excludeOptedOutOf' | 'filter' | 'includeErased' | 'source'>,
+  namedUnder = 0,
+): Promise<{ count: number; ids: string[] }> {
   const source = SOURCES[q.source ?? 'customers'];
-  const query = db.count({ n: '*' }).from(source.table);
-  scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source, { filter: filterOf(q) });
-  const [row] = (await query) as Array<{ n: string | number }>;
-  return Number(row.n);
+  const scoped = (query: Knex.QueryBuilder) => {
+    scopeRows(db, query, { ...q, fields: new Set(), needsSensitiveOptOut: false, order: { kind: 'id' }, limit: 0 }, source, { filter: filterOf(q) });
+    return query;
+  };
+  const count = scoped(db.count({ n: '*' }).from(source.table));
+  if (namedUnder <= 0) return { count: Number(((await count) as Array<{ n: string | number }>)[0].n), ids: [] };
+  const ids = scoped(db.select(db.raw(`${source.id}::text`)).from(source.table).limit(namedUnder));
+  const [row] = (await db.raw('SELECT (?) AS n, ARRAY(?) AS ids', [count, ids])).rows as Array<{ n: string | number; ids: string[] | string }>;
+  const n = Number(row.n);
+  return { count: n, ids: n < namedUnder ? pgArray(row.ids) : [] };
+}
+
+// node-postgres parses a text[] into an array; PGlite may hand back its text form.
+function pgArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',');
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {

@@ -9,6 +9,7 @@ import { ORDER_INDEXED, RELEASED_ORDERS, RELEASE_META, SORT_KEY, countCustomers,
 import type { ExclusionScope } from '../data/exclusionQuery';
 import { PAGE_ORDERS } from '../data/pageOrders';
 import { summaryOf } from '../anonymity/releaseMeta';
+import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { isPosition } from '../plan/recipientOrder';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
@@ -64,7 +65,7 @@ export function customerResolversWith(present: RowPresenter) {
         if (present.decidedEverything(info)) await ctx.recordComplete?.();
         // A function: GraphQL calls it only when totalCount is selected, so the
         // COUNT statement is sent only then.
-        return { ...list, totalCount: () => countCustomers(ctx.db, rowScope(privacy, args.filter ?? {})) };
+        return { ...list, totalCount: () => countCompared(ctx, privacy, args.filter ?? {}, compared) };
       },
 
       async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
@@ -141,7 +142,7 @@ const LOOKED_UP: ReadonlySet<string> = new Set(['id']);
 // match. So each row read is recorded as a use of every field compared, with
 // the decision the view has for it (a filter needs it shown in clear, see
 // customerListArgs.ts), and the answer waits for that record like any other.
-function noteCompared(privacy: RequestPrivacy, rows: readonly CustomerRow[], compared: ReadonlySet<string>): void {
+function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared: ReadonlySet<string>): void {
   if (compared.size === 0) return;
   const deciders = [...compared].map((field) => privacy.decider(`Customer.${field}`));
   for (const row of rows) {
@@ -149,6 +150,21 @@ function noteCompared(privacy: RequestPrivacy, rows: readonly CustomerRow[], com
     if (!subject) continue;
     for (const decider of deciders) decider.decide(subject);
   }
+}
+
+/**
+ * totalCount. Over a filter, a count of fewer than k customers (the
+ * anonymity policy's k) singles them out as a page would: `{ name: { eq: … },
+ * email: { startsWith: "a" } }` counts one customer or none. Those customers
+ * are recorded as uses of the compared fields, as the rows of a page are; a
+ * count of k or more is an aggregate and names nobody.
+ */
+async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter: CustomerFilter, compared: ReadonlySet<string>): Promise<number> {
+  const namedUnder = compared.size > 0 ? ANONYMITY_POLICY.k : 0;
+  const { count, ids } = await countCustomers(ctx.db, rowScope(privacy, filter), namedUnder);
+  // Their consent is not read: a decision that depends on it is taken as for an opted-out customer.
+  noteCompared(privacy, ids.map((id) => tag({}, { id, sensitiveDataUseOptedOut: true })), compared);
+  return count;
 }
 
 // The log records who an opt-out kept out of this result; the ids are
