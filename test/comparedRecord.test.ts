@@ -16,16 +16,18 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 let h: Harness;
 let failing: PrivqlServer;
 let customers: Array<{ id: string; email: string; city: string }>;
+const operatorLog: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ customers: 40 });
   customers = (await h.db.knex.raw('SELECT id, email, city FROM customers WHERE erased_at IS NULL ORDER BY id')).rows;
   const real = new AccessLogWriter(h.db.knex);
   const broken: AccessLog = {
-    writeRequest: () => Promise.reject(new Error('log unavailable')),
+    // As PostgreSQL words it: the message quotes values, the code names the failure.
+    writeRequest: () => Promise.reject(Object.assign(new Error(`could not extend file for ${customers[7].email}: No space left on device`), { code: '53100' })),
     writeDenied: (ctx, detail) => real.writeDenied(ctx, detail),
   };
-  failing = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, accessLog: broken });
+  failing = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, accessLog: broken, log: (line) => operatorLog.push(line) });
 });
 afterAll(async () => {
   await failing?.stop();
@@ -128,4 +130,7 @@ test('when the record cannot be written, the comparison\'s answer is withheld li
   expect(res.body.data ?? null).toBeNull();
   expect(res.body.errors!.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
   expect(res.text).not.toContain('hasNextPage');
+  // The operator is told why (src/server/writeFailure.ts), without the database's wording.
+  expect(operatorLog).toContain('access log write failed (SQLSTATE 53100): responses withheld (AUDIT_UNAVAILABLE)');
+  expect(operatorLog.join('\n')).not.toContain(customers[7].email);
 });

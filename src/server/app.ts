@@ -35,6 +35,7 @@ import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { requestIdMiddleware } from './requestId';
 import { statusRulePlugin } from './statusRule';
+import { writeFailureCause } from './writeFailure';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { releaseReaderOrders } from '../anonymity/releaseReaders';
 import { VerifiedChain } from '../audit/verifiedChain';
@@ -140,7 +141,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
       // Responses are per caller and never cacheable; the plugin would also
       // hook every field of every row.
       ApolloServerPluginCacheControlDisabled(),
-      accessLogPlugin({ accessLog, denials, onWriteFailure: () => log('access log write failed: responses withheld (AUDIT_UNAVAILABLE)') }),
+      accessLogPlugin({ accessLog, denials, onWriteFailure: (err) => log(`access log write failed (${writeFailureCause(err)}): responses withheld (AUDIT_UNAVAILABLE)`) }),
       ...bounds.plugins,
       noStorePlugin,
       statusRulePlugin,
