@@ -89,6 +89,28 @@ test('a filtered page that shows values: the compared field is recorded beside t
   expect(record.get(target.id)).toMatchObject({ 'Customer.email': 'CLEAR', 'Customer.name': 'CLEAR' });
 });
 
+const BY_BIRTH = 'query($after: String, $first: Int!) { customers(first: $first, after: $after, orderBy: [{ field: birthDate }]) { edges { cursor node { id } } pageInfo { hasNextPage } } }';
+
+test('a chosen order ranks every row it reads: each is recorded as a use of the ordered field, even with no value selected', async () => {
+  const res = await ask('{ customers(first: 3, orderBy: [{ field: birthDate }]) { edges { cursor } } }', {});
+  expect(res.body.data!.customers.edges).toHaveLength(3);
+  const record = (await recordOf(res.body))!;
+  // The three shown and the one read beyond them.
+  expect(record.size).toBe(4);
+  for (const fields of record.values()) expect(fields).toEqual({ 'Customer.birthDate': 'CLEAR' });
+});
+
+test('the customer a cursor points at is ranked against the rows after it: named even when the answer is empty', async () => {
+  const all = await ask(BY_BIRTH, { first: 100 });
+  const edges = all.body.data!.customers.edges;
+  const last = edges.at(-1);
+  // Nobody after the youngest: the answer shows nothing, yet says who is youngest.
+  const res = await ask(BY_BIRTH, { first: 0, after: last.cursor });
+  expect(res.body.data!.customers).toEqual({ edges: [], pageInfo: { hasNextPage: false } });
+  const record = await recordOf(res.body);
+  expect(record && [...record]).toEqual([[last.node.id, { 'Customer.birthDate': 'CLEAR' }]]);
+});
+
 const COUNT = 'query($f: CustomerFilter) { customers(first: 0, filter: $f) { totalCount } }';
 
 test('a count of fewer than k customers singles them out: each is recorded, not only the first the page read', async () => {

@@ -40,8 +40,11 @@ export function customerResolversWith(present: RowPresenter) {
       async customers(_: unknown, args: CustomersArgs, ctx: PrivqlContext, info: GraphQLResolveInfo) {
         const privacy = requirePrivacy(ctx);
         const first = pageSize(args.first, MAX_PAGE_SIZE, 50);
-        const compared = checkFilterAllowed(privacy, args.filter ?? {});
+        const filtered = checkFilterAllowed(privacy, args.filter ?? {});
         const order = listOrder(privacy, args.orderBy);
+        // A chosen order compares the rows' values too: their rank is what it shows.
+        const ordered: ReadonlySet<string> = new Set(order.kind === 'fields' ? order.by.map((term) => term.field) : []);
+        const compared: ReadonlySet<string> = new Set([...filtered, ...ordered]);
         const after = args.after == null ? undefined : ctx.cursors.decode('customers', args.after);
         // One answer for forged, tampered, replayed and foreign cursors, and for
         // cursors of another order, alike: the difference would tell a caller
@@ -53,6 +56,9 @@ export function customerResolversWith(present: RowPresenter) {
         const rows = await readCustomers(ctx, privacy, info, nodes, { filter: args.filter ?? {}, order, after, limit: first + 1, compared });
         // Every row read, the one past the page too: hasNextPage tells that it matched.
         noteCompared(privacy, rows, compared);
+        // The customer whose cursor this is was ranked against every row: even
+        // an empty answer says whether anyone matching comes after them.
+        if (after !== undefined && order.kind === 'fields') noteCompared(privacy, [comparedOnly(decodePosition(order, after)!.id)], ordered);
         const page = rows.slice(0, first);
         const hasNextPage = rows.length > first;
         // The result covered the positions after `after` up to its last row (or
@@ -65,7 +71,7 @@ export function customerResolversWith(present: RowPresenter) {
         if (present.decidedEverything(info)) await ctx.recordComplete?.();
         // A function: GraphQL calls it only when totalCount is selected, so the
         // COUNT statement is sent only then.
-        return { ...list, totalCount: () => countCompared(ctx, privacy, args.filter ?? {}, compared) };
+        return { ...list, totalCount: () => countCompared(ctx, privacy, args.filter ?? {}, filtered) };
       },
 
       async customer(_: unknown, args: { id: string }, ctx: PrivqlContext, info: GraphQLResolveInfo) {
@@ -136,10 +142,10 @@ export const customerResolvers = customerResolversWith(ROWS_AS_READ);
 const LOOKED_UP: ReadonlySet<string> = new Set(['id']);
 
 // A row that matched a comparison tells the caller something of the compared
-// field's value (`email: { eq: … }`: all of it), whatever fields the answer
-// selects: `{ pageInfo { hasNextPage } }`, `edges { cursor }` or
-// `customer(id) { __typename }` show no value, yet say which customers
-// match. So each row read is recorded as a use of every field compared, with
+// field's value (`email: { eq: … }`: all of it; an order: its rank),
+// whatever fields the answer selects: `{ pageInfo { hasNextPage } }`,
+// `edges { cursor }` or `customer(id) { __typename }` show no value, yet say
+// which customers match, and in which order. So each row read is recorded as a use of every field compared, with
 // the decision the view has for it (a filter needs it shown in clear, see
 // customerListArgs.ts), and the answer waits for that record like any other.
 function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared: ReadonlySet<string>): void {
@@ -162,9 +168,16 @@ function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared
 async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter: CustomerFilter, compared: ReadonlySet<string>): Promise<number> {
   const namedUnder = compared.size > 0 ? ANONYMITY_POLICY.k : 0;
   const { count, ids } = await countCustomers(ctx.db, rowScope(privacy, filter), namedUnder);
-  // Their consent is not read: a decision that depends on it is taken as for an opted-out customer.
-  noteCompared(privacy, ids.map((id) => tag({}, { id, sensitiveDataUseOptedOut: true })), compared);
+  noteCompared(privacy, ids.map(comparedOnly), compared);
   return count;
+}
+
+/**
+ * A customer compared but not read (counted, or a cursor's): their consent is
+ * not read, so a decision that depends on it is taken as for an opted-out customer.
+ */
+function comparedOnly(id: string): object {
+  return tag({}, { id, sensitiveDataUseOptedOut: true });
 }
 
 // The log records who an opt-out kept out of this result; the ids are
