@@ -9,6 +9,7 @@ describe('request limits from the environment', () => {
       maxTokens: 2000,
       maxCost: 100_000,
       rowBudget: 50_000,
+      countedCustomersMax: 5_000,
       inFlightValues: 500_000,
       inFlightValuesPerPrincipal: 150_000,
       requestTimeoutMs: 10_000,

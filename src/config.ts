@@ -189,6 +189,11 @@ export interface RequestLimits {
   /** Estimated values (rows x fields) a request may return; checked before execution. */
   rowBudget: number;
   /**
+   * Customers a filtered totalCount may count: each is named in the access
+   * record (a count compares their values); a broader count is refused.
+   */
+  countedCustomersMax: number;
+  /**
    * Estimated values all requests of the process may hold at once (at least
    * inFlightValuesPerPrincipal, at most 10,000,000); a request that does not
    * fit waits its turn, and is answered 503 SERVER_BUSY if its deadline comes
@@ -222,6 +227,7 @@ const LIMIT_DEFAULTS: Record<Exclude<keyof RequestLimits, 'trustProxy'>, [variab
   maxTokens: ['PRIVQL_MAX_TOKENS', 2000],
   maxCost: ['PRIVQL_MAX_COST', 100_000],
   rowBudget: ['PRIVQL_ROW_BUDGET', 50_000],
+  countedCustomersMax: ['PRIVQL_COUNTED_CUSTOMERS_MAX', 5_000],
   inFlightValues: ['PRIVQL_IN_FLIGHT_VALUES', 500_000],
   inFlightValuesPerPrincipal: ['PRIVQL_IN_FLIGHT_VALUES_PER_PRINCIPAL', 150_000],
   requestTimeoutMs: ['PRIVQL_REQUEST_TIMEOUT_MS', 10_000],

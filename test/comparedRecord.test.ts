@@ -15,6 +15,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let h: Harness;
 let failing: PrivqlServer;
+/** Counts at most three customers (PRIVQL_COUNTED_CUSTOMERS_MAX). */
+let tight: PrivqlServer;
 let customers: Array<{ id: string; email: string; city: string }>;
 const operatorLog: string[] = [];
 
@@ -27,10 +29,13 @@ beforeAll(async () => {
     writeRequest: () => Promise.reject(Object.assign(new Error(`could not extend file for ${customers[7].email}: No space left on device`), { code: '53100' })),
     writeDenied: (ctx, detail) => real.writeDenied(ctx, detail),
   };
+  const config = { ...h.config, limits: { ...h.config.limits, countedCustomersMax: 3 } };
+  tight = await startPrivqlServer({ config, db: h.db, port: 0, schema: h.server.schema });
   failing = await startPrivqlServer({ config: h.config, db: h.db, port: 0, schema: h.server.schema, accessLog: broken, log: (line) => operatorLog.push(line) });
 });
 afterAll(async () => {
   await failing?.stop();
+  await tight?.stop();
   await h?.close();
 });
 
@@ -113,7 +118,7 @@ test('the customer a cursor points at is ranked against the rows after it: named
 
 const COUNT = 'query($f: CustomerFilter) { customers(first: 0, filter: $f) { totalCount } }';
 
-test('a count of fewer than k customers singles them out: each is recorded, not only the first the page read', async () => {
+test('a count names every customer it counted, not only the first the page read', async () => {
   const three = [customers[2], customers[9], customers[20]];
   const res = await ask(COUNT, { f: { or: three.map((c) => ({ email: { eq: c.email } })) } });
   expect(res.body.data!.customers.totalCount).toBe(3);
@@ -122,14 +127,40 @@ test('a count of fewer than k customers singles them out: each is recorded, not 
   for (const fields of record.values()) expect(fields).toEqual({ 'Customer.email': 'CLEAR' });
 });
 
-test('a count of k or more is an aggregate: only the row the page read is named', async () => {
-  const domain = customers[0].email.split('@')[1];
-  const expected = customers.filter((c) => c.email.endsWith(`@${domain}`)).length;
-  expect(expected).toBeGreaterThanOrEqual(5);
-  const res = await ask(COUNT, { f: { email: { contains: `@${domain}` } } });
-  expect(res.body.data!.customers.totalCount).toBe(expected);
-  const record = (await recordOf(res.body))!;
-  expect(record.size).toBe(1);
+test('two counts that differ by one person: each names everyone it counted, so the person is in the record', async () => {
+  // The tracker a reviewer built: the target or'ed with five others, the
+  // target's branch narrowed by a guess at their age. 6 or 5 answered the
+  // guess; a rule that named only counts under k named nobody.
+  const [target, ...others] = [customers[5], ...customers.slice(30, 35)];
+  const { age } = (await h.db.knex.raw("SELECT date_part('year', age(current_date, birth_date))::int AS age FROM customers WHERE id = ?", [target.id])).rows[0];
+  const tracker = (gte: number) => ({ or: [{ email: { eq: target.email }, age: { gte } }, { email: { in: others.map((c) => c.email) } }] });
+  const after = (await ask('{ customers(first: 100) { pageInfo { endCursor } } }', {})).body.data!.customers.pageInfo.endCursor;
+  const asked = (gte: number) => ask('query($f: CustomerFilter, $after: String) { customers(first: 0, after: $after, filter: $f) { totalCount } }', { f: tracker(gte), after });
+  const hit = await asked(age);
+  expect(hit.body.data!.customers.totalCount).toBe(6);
+  expect((await recordOf(hit.body))!.get(target.id)).toEqual({ 'Customer.age': 'CLEAR', 'Customer.email': 'CLEAR' });
+  const miss = await asked(age + 1);
+  expect(miss.body.data!.customers.totalCount).toBe(5);
+  expect([...(await recordOf(miss.body))!.keys()].sort()).toEqual(others.map((c) => c.id).sort());
+});
+
+test('a count over more customers than it may name is refused, without the number', async () => {
+  const res = await ask(COUNT, { f: { email: { contains: '@' } } }, tight.url);
+  expect(res.body.data?.customers ?? null).toBeNull();
+  expect(res.body.errors!.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'COUNT_TOO_BROAD']]);
+  expect(res.text).not.toMatch(new RegExp(`\\b${customers.length}\\b`));
+  // The same filter on a page is answered: only the count is bounded.
+  const page = await ask('{ customers(first: 3, filter: { email: { contains: "@" } }) { nodes { id } } }', {}, tight.url);
+  expect(page.body.data!.customers.nodes).toHaveLength(3);
+});
+
+test('a marketer\'s count names the customers its opt-out left out too: a count that did not grow tells who opted out', async () => {
+  const optedOut: string[] = await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).pluck('customer_id');
+  const target = customers.find((c) => optedOut.includes(c.id))!;
+  const res = await h.graphql(COUNT, { role: 'MARKETER', variables: { f: { email: { eq: target.email } } } });
+  expect(res.body.data!.customers.totalCount).toBe(0);
+  const row = await h.db.knex('access_log').where({ request_id: res.body.extensions!.requestId }).first('excluded_ids');
+  expect(row.excluded_ids).toEqual([target.id]);
 });
 
 test('customer(id) that selects no value still says the id is a customer\'s: recorded as its id', async () => {

@@ -156,6 +156,10 @@ describe('a filter only on what the view shows in clear', () => {
 describe('bad filters get a clear BAD_USER_INPUT', () => {
   test.each([
     [{ birthDate: { gte: 'last year' } }, 'filter.birthDate.gte is not a date'],
+    // Shaped like dates, but no such day: PostgreSQL refused them, answered as a 500.
+    [{ birthDate: { eq: '2023-02-30' } }, 'filter.birthDate.eq is not a date'],
+    [{ birthDate: { gt: '0000-01-01' } }, 'filter.birthDate.gt is not a date'],
+    [{ birthDate: { in: ['1990-01-01', '1990-13-01'] } }, 'filter.birthDate.in is not a date'],
     [{ or: [] }, 'filter.or needs at least one filter'],
     [{ city: { contains: 'x'.repeat(201) } }, 'longer than 200'],
     [{ and: [{ and: [{ and: [{ and: [{ and: [{ city: { eq: 'x' } }] }] }] }] }] }, 'more than 4 deep'],

@@ -99,8 +99,19 @@ function checkOperand(kind: FieldKind, op: string, operand: unknown, name: strin
     // PostgreSQL text cannot hold NUL: refuse it as bad input rather than fail in SQL.
     if (v.includes('\u0000')) throw badUserInput(`${name} must not contain NUL characters`);
     if (v.length > MAX_TEXT) throw badUserInput(`${name} is longer than ${MAX_TEXT} characters`);
-    if (kind === 'date' && (!ISO_DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw badUserInput(`${name} is not a date (YYYY-MM-DD)`);
+    if (kind === 'date' && !isCalendarDate(v)) throw badUserInput(`${name} is not a date (YYYY-MM-DD)`);
   }
+}
+
+/**
+ * A day that exists, in years PostgreSQL and JavaScript agree on: Date.parse
+ * takes 2023-02-30 (as March 2) and year 0, which PostgreSQL refuses, and
+ * the refusal came back as a 500 instead of BAD_USER_INPUT.
+ */
+function isCalendarDate(v: string): boolean {
+  if (!ISO_DATE.test(v) || v < '0001-01-01') return false;
+  const ms = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === v;
 }
 
 /**

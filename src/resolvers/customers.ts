@@ -9,7 +9,6 @@ import { ORDER_INDEXED, RELEASED_ORDERS, RELEASE_META, SORT_KEY, countCustomers,
 import type { ExclusionScope } from '../data/exclusionQuery';
 import { PAGE_ORDERS } from '../data/pageOrders';
 import { summaryOf } from '../anonymity/releaseMeta';
-import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { isPosition } from '../plan/recipientOrder';
 import { tag, subjectOf } from '../plan/subject';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
@@ -159,16 +158,28 @@ function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared
 }
 
 /**
- * totalCount. Over a filter, a count of fewer than k customers (the
- * anonymity policy's k) singles them out as a page would: `{ name: { eq: … },
- * email: { startsWith: "a" } }` counts one customer or none. Those customers
- * are recorded as uses of the compared fields, as the rows of a page are; a
- * count of k or more is an aggregate and names nobody.
+ * totalCount. Over a filter, a count is a comparison of every customer it
+ * counts: two counts a caller chooses can differ by exactly one person
+ * (`age: { gte: 40 }` and `age: { gt: 40 }`, or an `or` padded with others),
+ * so no count is an aggregate that names nobody. Every counted customer is
+ * recorded as a use of the compared fields, and so is every customer the
+ * view's opt-out left out of the count (a count that stays the same says
+ * that one opted out). A count of more than `countedCustomersMax` customers
+ * would make a record that large: it is refused, without the number.
  */
 async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter: CustomerFilter, compared: ReadonlySet<string>): Promise<number> {
-  const namedUnder = compared.size > 0 ? ANONYMITY_POLICY.k : 0;
-  const { count, ids } = await countCustomers(ctx.db, rowScope(privacy, filter), namedUnder);
+  const scope = rowScope(privacy, filter);
+  if (compared.size === 0) return (await countCustomers(ctx.db, scope)).count;
+  const most = ctx.countedCustomersMax ?? 0;
+  const { count, ids } = await countCustomers(ctx.db, scope, most + 1);
+  if (count > most) {
+    throw forbidden(
+      `totalCount over a filter may count at most ${most} customers, each of whom the access log records as compared: narrow the filter, or page through the list`,
+      'COUNT_TOO_BROAD',
+    );
+  }
   noteCompared(privacy, ids.map(comparedOnly), compared);
+  noteExclusions(ctx, privacy, { filter, order: privacy.order });
   return count;
 }
 

@@ -184,7 +184,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     responseGateMiddleware({ deliveryTimeoutMs: config.limits.httpResponseTimeoutMs }),
     expressMiddleware(apollo, {
       context: rateLimitedContext(
-        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice }),
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice, countedCustomersMax: config.limits.countedCustomersMax }),
         { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
       ),
     }),

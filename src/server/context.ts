@@ -48,6 +48,8 @@ export interface PrivqlContext {
   responseGate?: ResponseGate;
   /** Set when this request served rows of the anonymous release: how that release was cut. */
   releaseServed?: ReleaseSummary;
+  /** How many customers a filtered totalCount may count and name (RequestLimits.countedCustomersMax); none without it. */
+  countedCustomersMax?: number;
 }
 
 /** Who is acting and why, as the access log names it. */

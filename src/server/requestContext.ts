@@ -35,6 +35,8 @@ export interface ContextDeps extends CallerSources {
   release: ReleaseKeeper;
   chain: VerifiedChain;
   notice: NoticeSource;
+  /** RequestLimits.countedCustomersMax. */
+  countedCustomersMax: number;
 }
 
 /** The parts of an HTTP request the context reads. */
@@ -70,7 +72,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice, responseGate: responseGateOf(req) };
+    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice, responseGate: responseGateOf(req), countedCustomersMax: deps.countedCustomersMax };
   };
 }
 
