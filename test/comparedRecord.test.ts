@@ -65,10 +65,27 @@ test('whether an email is a customer\'s, asked without selecting any value: that
   expect(record && [...record]).toEqual([[target.id, { 'Customer.email': 'CLEAR' }]]);
 });
 
-test('an email that is no customer\'s: the answer says so, and names nobody', async () => {
+/** The record's detail: what the question compared. */
+async function comparedOf(body: Json): Promise<string[] | undefined> {
+  const row = await h.db.knex('access_log').where({ request_id: body.extensions.requestId }).first('detail', 'outcome');
+  const detail = typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail;
+  expect(row.outcome).toBe('READ');
+  return detail.compared;
+}
+
+test('an email that is no customer\'s: the answer names nobody, and the question is kept, without its value', async () => {
   const res = await ask(EXISTS, { email: 'nobody-at-all@example.invalid' });
   expect(res.body.data!.customers.pageInfo.hasNextPage).toBe(false);
-  expect(await recordOf(res.body)).toBeNull();
+  expect(await recordOf(res.body)).toEqual(new Map());
+  expect(await comparedOf(res.body)).toEqual(['Customer.email']);
+  const row = await h.db.knex('access_log').where({ request_id: res.body.extensions!.requestId }).first();
+  expect(JSON.stringify(row)).not.toContain('nobody-at-all');
+});
+
+test('customer(id) of an id that is no customer\'s: the question is kept', async () => {
+  const res = await ask('query($id: ID!) { customer(id: $id) { name } }', { id: '00000000-0000-4000-8000-000000000000' });
+  expect(res.body.data!.customer).toBeNull();
+  expect(await comparedOf(res.body)).toEqual(['Customer.id']);
 });
 
 test('cursors of a filtered page: every row read is recorded with the compared field, the one beyond the page too', async () => {
@@ -190,4 +207,8 @@ test('when the record cannot be written, the comparison\'s answer is withheld li
   // The operator is told why (src/server/writeFailure.ts), without the database's wording.
   expect(operatorLog).toContain('access log write failed (SQLSTATE 53100): responses withheld (AUDIT_UNAVAILABLE)');
   expect(operatorLog.join('\n')).not.toContain(customers[7].email);
+  // "Nobody matches" is withheld too.
+  const nobody = await ask(EXISTS, { email: 'nobody-at-all@example.invalid' }, failing.url);
+  expect(nobody.status).toBe(503);
+  expect(nobody.body.data ?? null).toBeNull();
 });

@@ -44,7 +44,7 @@ export class AccessLogWriter implements AccessLog {
   async writeRequest(ctx: AccessContext, recorder: AccessRecorder, onSent?: () => void): Promise<void> {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
-    const reads = recorder.hasReads || recorder.exclusions.length > 0;
+    const reads = recorder.answersAboutCustomers;
     const excluded = this.excludedIds(recorder);
     // Raw SQL: this runs on every request, and skipping the insert builder's
     // per-call compilation measurably shortens it on a server.
@@ -61,6 +61,7 @@ export class AccessLogWriter implements AccessLog {
           detailOf(ctx, {
             ...(recorder.denied.length > 0 ? { denied: recorder.denied } : {}),
             ...(recorder.logReads.length > 0 ? { accessLogReads: recorder.logReads } : {}),
+            ...(recorder.compared.length > 0 ? { compared: [...recorder.compared].sort() } : {}),
           }),
         ),
       ],

@@ -67,6 +67,17 @@ export class AccessRecorder {
    * entries were returned are noted as field uses of `Query.accessLog`.
    */
   readonly logReads: Array<{ filter: Record<string, string | boolean>; entries: number }> = [];
+  /**
+   * The fields this request's filters and orders compared (coordinates, no
+   * values): the record keeps the question's shape even when it matched
+   * nobody, since "nobody" is an answer about customers too.
+   */
+  readonly compared: string[] = [];
+
+  /** Notes that a filter or an order compared these fields. */
+  noteCompared(coordinates: Iterable<string>): void {
+    for (const coordinate of coordinates) if (!this.compared.includes(coordinate)) this.compared.push(coordinate);
+  }
 
   fieldUse(coordinate: string, decisions: readonly [Decision, Decision]): FieldUse {
     const use = new FieldUse(coordinate, decisions, this);
@@ -85,6 +96,7 @@ export class AccessRecorder {
     this.sealedWith = { denied: this.denied.length };
     Object.freeze(this.exclusions);
     Object.freeze(this.logReads);
+    Object.freeze(this.compared);
   }
 
   get sealed(): boolean {
@@ -101,8 +113,13 @@ export class AccessRecorder {
     return this.logReads.length > 0 || this.uses.some((use) => use.subjects[0].length > 0 || use.subjects[1].length > 0);
   }
 
+  /** Some answer about customers was given: values, exclusions, or a comparison (even one that matched nobody). */
+  get answersAboutCustomers(): boolean {
+    return this.hasReads || this.exclusions.length > 0 || this.compared.length > 0;
+  }
+
   get isEmpty(): boolean {
-    return !this.hasReads && this.exclusions.length === 0 && this.denied.length === 0;
+    return !this.answersAboutCustomers && this.denied.length === 0;
   }
 
   /** Customers whose data was returned, in the order they were first met (the response's order). */

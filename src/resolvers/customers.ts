@@ -77,8 +77,9 @@ export function customerResolversWith(present: RowPresenter) {
         const privacy = requirePrivacy(ctx);
         const [row] = await readCustomers(ctx, privacy, info, info.fieldNodes, { ids: [uuidArg(args.id, 'id')], limit: 1, compared: LOOKED_UP });
         noteExclusions(ctx, privacy, { ids: [args.id], order: privacy.order });
+        // A miss is an answer too ("no such customer"): the question is recorded either way.
+        noteCompared(privacy, row ? [row] : [], LOOKED_UP);
         if (!row) return null;
-        noteCompared(privacy, [row], LOOKED_UP);
         const shown = present.one(privacy, row, info);
         if (present.decidedEverything(info)) await ctx.recordComplete?.();
         return shown;
@@ -149,6 +150,7 @@ const LOOKED_UP: ReadonlySet<string> = new Set(['id']);
 // customerListArgs.ts), and the answer waits for that record like any other.
 function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared: ReadonlySet<string>): void {
   if (compared.size === 0) return;
+  privacy.recorder.noteCompared([...compared].map((field) => `Customer.${field}`));
   const deciders = [...compared].map((field) => privacy.decider(`Customer.${field}`));
   for (const row of rows) {
     const subject = subjectOf(row);

@@ -70,7 +70,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             const late = recorder.deniedSinceSealed;
             written = late.length === 0 ? early : early.then((failed) => failed ?? settled(() => options.accessLog.writeDenied(at, { code: late[0].code, denied: late })));
           } else {
-            const onlyRefused = !recorder.hasReads && recorder.exclusions.length === 0 && recorder.denied.length > 0;
+            const onlyRefused = !recorder.answersAboutCustomers && recorder.denied.length > 0;
             if (onlyRefused && options.denials) {
               // A refusal costs the caller nothing: repeats are counted, not written one by one.
               const { denied } = recorder;
@@ -98,7 +98,7 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
             if (!failed) return null;
             options.onWriteFailure?.(failed.err);
             // A refusal that cannot be logged is still a refusal; data is not.
-            return recorder.hasReads ? { status: 503, body: withheld(ctx) } : null;
+            return recorder.answersAboutCustomers ? { status: 503, body: withheld(ctx) } : null;
           });
           if (ctx.responseGate) return ctx.responseGate.hold(outcome);
           const replacement = await outcome;
