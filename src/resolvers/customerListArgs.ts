@@ -21,7 +21,7 @@ function inClear(privacy: RequestPrivacy, field: string): boolean {
   return showsValue(plan.consented) && showsValue(plan.optedOut) && (!anonymous || field in RELEASE_FILTER_SQL);
 }
 
-/** The fields the filter compares, each checked: the rows it matches reveal those fields' values (see revealedByFilter). */
+/** The fields the filter compares, each checked: the rows it matches reveal those fields' values (noteCompared in customers.ts records them). */
 export function checkFilterAllowed(privacy: RequestPrivacy, filter: CustomerFilter): ReadonlySet<string> {
   const fields = filterFields(filter);
   for (const field of fields) {

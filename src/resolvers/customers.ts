@@ -145,9 +145,11 @@ const LOOKED_UP: ReadonlySet<string> = new Set(['id']);
 // field's value (`email: { eq: … }`: all of it; an order: its rank),
 // whatever fields the answer selects: `{ pageInfo { hasNextPage } }`,
 // `edges { cursor }` or `customer(id) { __typename }` show no value, yet say
-// which customers match, and in which order. So each row read is recorded as a use of every field compared, with
-// the decision the view has for it (a filter needs it shown in clear, see
-// customerListArgs.ts), and the answer waits for that record like any other.
+// which customers match, and in which order. So each row read is recorded
+// as a use of every field compared, with the decision the view has for it
+// (a filter needs it shown in clear, see customerListArgs.ts), and the
+// question's shape (the fields, not the values) is kept even when no row
+// matched. The answer waits for that record like any other.
 function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared: ReadonlySet<string>): void {
   if (compared.size === 0) return;
   privacy.recorder.noteCompared([...compared].map((field) => `Customer.${field}`));
