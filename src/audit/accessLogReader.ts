@@ -5,6 +5,7 @@
 
 import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
+import { uuidArray } from '../data/uuidArray';
 
 export interface AccessLogFilter {
   subjectId?: string;
@@ -129,11 +130,4 @@ function expand(row: LogRow, onlySubject: string | undefined, orderWithin: Withi
   }
   const indexed = out.map((e, index) => ({ ...e, index }));
   return onlySubject ? indexed.filter((e) => e.subjectId === onlySubject) : indexed;
-}
-
-// node-postgres returns uuid[] as an array; PGlite may hand back the text form.
-function uuidArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
 }

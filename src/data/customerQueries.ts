@@ -16,6 +16,7 @@ import { PAGE_ORDERS, pageOrdersSql } from './pageOrders';
 import { keyedPage } from './keyedPage';
 import { orderIndexId } from '../anonymity/releaseOrderIndex';
 import type { OrderRow } from './orderQueries';
+import { uuidArray } from './uuidArray';
 
 /** The order a list comes in: the recipient's own (id or keyed), or one the caller chose (orderBy). */
 export type ListOrder = RecipientOrder | FieldOrder;
@@ -184,14 +185,7 @@ export async function countCustomers(
   const ids = scoped(db.select(db.raw(`${source.id}::text`)).from(source.table).limit(namedUnder));
   const [row] = (await db.raw('SELECT (?) AS n, ARRAY(?) AS ids', [count, ids])).rows as Array<{ n: string | number; ids: string[] | string }>;
   const n = Number(row.n);
-  return { count: n, ids: n < namedUnder ? pgArray(row.ids) : [] };
-}
-
-// node-postgres parses a text[] into an array; PGlite may hand back its text form.
-function pgArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner === '' ? [] : inner.split(',');
+  return { count: n, ids: n < namedUnder ? uuidArray(row.ids) : [] };
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {
