@@ -178,7 +178,8 @@ async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter
   const { count, ids } = await countCustomers(ctx.db, scope, most + 1);
   if (count > most) {
     throw forbidden(
-      `totalCount over a filter may count at most ${most} customers, each of whom the access log records as compared: narrow the filter, or page through the list`,
+      // As the request limits do (limits/refusal.ts), the reason is named, not the configured number.
+      'totalCount over this filter would count more customers than one request may name in the access log (each counted customer is recorded as compared): narrow the filter, or page through the list',
       'COUNT_TOO_BROAD',
     );
   }
