@@ -171,6 +171,22 @@ test('a count over more customers than it may name is refused, without the numbe
   expect(page.body.data!.customers.nodes).toHaveLength(3);
 });
 
+test('a count refused at the cap names everyone it read: the refusal cannot answer for one person unrecorded', async () => {
+  // The final read's oracle: the target's branch or'ed with exactly as many
+  // others as a count may name. The target's match tips it over the cap, so
+  // refused-or-answered was one bit about them, and the refusal named nobody.
+  const [target, ...others] = [customers[9], ...customers.slice(20, 23)];
+  const tracker = (email: string) => ({ or: [{ email: { eq: email } }, { email: { in: others.map((c) => c.email) } }] });
+  const hit = await ask(COUNT, { f: tracker(target.email) }, tight.url);
+  expect(hit.body.errors!.map((e) => e.extensions?.reason)).toEqual(['COUNT_TOO_BROAD']);
+  const record = (await recordOf(hit.body))!;
+  expect([...record.keys()].sort()).toEqual([target, ...others].map((c) => c.id).sort());
+  expect(record.get(target.id)).toEqual({ 'Customer.email': 'CLEAR' });
+  const miss = await ask(COUNT, { f: tracker('nobody-at-all@example.invalid') }, tight.url);
+  expect(miss.body.data!.customers.totalCount).toBe(3);
+  expect([...(await recordOf(miss.body))!.keys()].sort()).toEqual(others.map((c) => c.id).sort());
+});
+
 test('a marketer\'s count names the customers its opt-out left out too: a count that did not grow tells who opted out', async () => {
   const optedOut: string[] = await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).pluck('customer_id');
   const target = customers.find((c) => optedOut.includes(c.id))!;

@@ -166,9 +166,9 @@ function releasedColumn(field: string): string {
 
 /**
  * How many rows the list would return over all its pages (the same
- * exclusions and filter), and, when that is fewer than `namedUnder`, whose
- * rows they are: one statement, one snapshot; the ids' scan stops at
- * `namedUnder` rows, so a large count costs no more than the COUNT.
+ * exclusions and filter), and whose rows they are, the first `namedUnder` of
+ * them: one statement, one snapshot; the ids' scan stops at `namedUnder`
+ * rows, so a large count costs no more than the COUNT.
  */
 export async function countCustomers(
   db: Knex,
@@ -184,8 +184,7 @@ export async function countCustomers(
   if (namedUnder <= 0) return { count: Number(((await count) as Array<{ n: string | number }>)[0].n), ids: [] };
   const ids = scoped(db.select(db.raw(`${source.id}::text`)).from(source.table).limit(namedUnder));
   const [row] = (await db.raw('SELECT (?) AS n, ARRAY(?) AS ids', [count, ids])).rows as Array<{ n: string | number; ids: string[] | string }>;
-  const n = Number(row.n);
-  return { count: n, ids: n < namedUnder ? uuidArray(row.ids) : [] };
+  return { count: Number(row.n), ids: uuidArray(row.ids) };
 }
 
 export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<CustomerRow[]> {

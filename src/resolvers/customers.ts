@@ -169,13 +169,17 @@ function noteCompared(privacy: RequestPrivacy, rows: readonly object[], compared
  * recorded as a use of the compared fields, and so is every customer the
  * view's opt-out left out of the count (a count that stays the same says
  * that one opted out). A count of more than `countedCustomersMax` customers
- * would make a record that large: it is refused, without the number.
+ * would make a record that large: it is refused, without the number. The
+ * refusal is a comparison too: one person's match can tip a count from the
+ * cap to one over it, and then every counted customer is among the
+ * `countedCustomersMax + 1` read, so those are recorded before it is refused.
  */
 async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter: CustomerFilter, compared: ReadonlySet<string>): Promise<number> {
   const scope = rowScope(privacy, filter);
   if (compared.size === 0) return (await countCustomers(ctx.db, scope)).count;
   const most = ctx.countedCustomersMax ?? 0;
   const { count, ids } = await countCustomers(ctx.db, scope, most + 1);
+  noteCompared(privacy, ids.map(comparedOnly), compared);
   if (count > most) {
     throw forbidden(
       // As the request limits do (limits/refusal.ts), the reason is named, not the configured number.
@@ -183,7 +187,6 @@ async function countCompared(ctx: PrivqlContext, privacy: RequestPrivacy, filter
       'COUNT_TOO_BROAD',
     );
   }
-  noteCompared(privacy, ids.map(comparedOnly), compared);
   noteExclusions(ctx, privacy, { filter, order: privacy.order });
   return count;
 }
