@@ -9,53 +9,12 @@
 
 import { loadConfig } from '../src/config';
 import { mintToken } from '../src/auth/token';
-import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
+import { startPrivqlServer } from '../src/server/app';
 import { benchEnv } from './support/benchEnv';
-import { privqlQuery } from './compare/queries';
+import { listAsker, timePages } from './support/listPages';
 import { withSeededDatabase } from './support/seededDatabase';
 
 const FILTER = ', filter: { segment: { in: ["premium", "standard"] } }';
-const LIST = privqlQuery.list(100).replace('nodes {', 'pageInfo { endCursor } nodes {');
-
-type Ask = (args: string) => Promise<string>;
-
-function asker(server: PrivqlServer, token: string): Ask {
-  return async (args) => {
-    const query = LIST.replace('customers(first: 100)', `customers(first: 100${args})`);
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ANALYTICS' }, body: JSON.stringify({ query }) });
-    const body = (await res.json()) as { data?: { customers: { pageInfo: { endCursor: string } } }; errors?: unknown };
-    if (body.errors || !body.data) throw new Error(`the analyst's list failed: ${JSON.stringify(body.errors)}`);
-    return body.data.customers.pageInfo.endCursor;
-  };
-}
-
-async function percentiles(ask: Ask, args: string, requests: number): Promise<string> {
-  for (let i = 0; i < 5; i++) await ask(args);
-  const ms: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const started = process.hrtime.bigint();
-    await ask(args);
-    ms.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  ms.sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(ms.length * q))].toFixed(1);
-  return `p50 ${at(0.5).padStart(6)} ms   p90 ${at(0.9).padStart(6)} ms`;
-}
-
-async function cases(ask: Ask, requests: number, label: string): Promise<void> {
-  const after = async (args: string, pages: number) => {
-    let cursor = '';
-    for (let i = 0; i < pages; i++) cursor = await ask(args + (cursor ? `, after: "${cursor}"` : ''));
-    return `, after: "${cursor}"`;
-  };
-  const rows: Array<[string, string]> = [
-    ['first page', ''],
-    ['page 21', await after('', 20)],
-    ['filtered, first page', FILTER],
-    ['filtered, page 6', FILTER + (await after(FILTER, 5))],
-  ];
-  for (const [name, args] of rows) console.log(`${label.padEnd(8)} ${name.padEnd(22)} ${await percentiles(ask, args, requests)}`);
-}
 
 async function main(): Promise<void> {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -67,13 +26,13 @@ async function main(): Promise<void> {
     const server = await startPrivqlServer({ config: loadConfig(env), db, port: 0 });
     console.log(`${db.describe()}: seeded ${customers} customers in ${seededInS} s; server up in ${((Date.now() - started) / 1000).toFixed(1)} s (release cut, analyst index built)`);
     try {
-      const ask = asker(server, await mintToken({ secret: env.JWT_SECRET, role: 'ANALYST', app: 'bi-workbench', sub: 'bench-analyst' }));
+      const ask = listAsker(server, await mintToken({ secret: env.JWT_SECRET, role: 'ANALYST', app: 'bi-workbench', sub: 'bench-analyst' }), 'ANALYTICS');
       await server.release.indexed();
-      await cases(ask, requests, 'index');
+      await timePages(ask, requests, 'index', FILTER);
       // As before the index: no index, and no build started by the pages that fall back.
       server.release.indexOrder = () => undefined;
       await db.knex('release_order_state').delete();
-      await cases(ask, requests, 'hashing');
+      await timePages(ask, requests, 'hashing', FILTER);
     } finally {
       await server.stop();
     }

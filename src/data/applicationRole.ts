@@ -43,6 +43,11 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   // cleared by the server, read by its pages. The reader roles get nothing.
   release_order: ['SELECT', 'INSERT', 'DELETE'],
   release_order_state: ['SELECT', 'INSERT', 'DELETE'],
+  // The live customers' per-application sort index (migration 015), the same:
+  // built, extended with what is pending and trimmed by the server.
+  recipient_order: ['SELECT', 'INSERT', 'DELETE'],
+  recipient_order_state: ['SELECT', 'INSERT', 'DELETE'],
+  recipient_order_pending: ['SELECT', 'DELETE'],
   // Analysts' ε spent per day (a conditional upsert) and the exact cells released to them.
   aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
   aggregate_released_cells: ['SELECT', 'INSERT'],

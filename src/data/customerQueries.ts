@@ -15,6 +15,7 @@ import { afterPositionSql, decodePosition, encodePosition, orderBySql, sortValue
 import { PAGE_ORDERS, pageOrdersSql } from './pageOrders';
 import { keyedPage } from './keyedPage';
 import { orderIndexId } from '../anonymity/releaseOrderIndex';
+import { recipientOrderIndexId } from './recipientOrderIndex';
 import type { OrderRow } from './orderQueries';
 import { uuidArray } from './uuidArray';
 
@@ -125,7 +126,7 @@ export interface CustomerQuery {
   source?: 'customers' | 'release';
 }
 
-/** On a row of the release in a keyed order: whether its page came from the application's sort index. */
+/** On a row in a keyed order: whether its page came from the application's sort index. */
 export const ORDER_INDEXED = Symbol('privql.orderIndexed');
 
 /** A row's position in its order: what a cursor carries. */
@@ -198,8 +199,8 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
   filter?.bindings.forEach((value, i) => (values[`f${i}`] = value));
   if (q.ids) values.ids = q.ids;
   if (q.order.kind === 'keyed') values.key = q.order.key;
-  // The release's rows may come from the application's sort index (keyedPage.ts).
-  if (q.order.kind === 'keyed' && released) values.indexId = orderIndexId(q.order);
+  // The rows may come from the application's sort index (keyedPage.ts).
+  if (q.order.kind === 'keyed') values.indexId = released ? orderIndexId(q.order) : recipientOrderIndexId(q.order);
   if (position) {
     position.values.forEach((value, k) => value !== null && (values[`a${k}`] = value));
     values.aid = position.id;
@@ -283,7 +284,7 @@ function buildSelect(
   const limit = m.limit as number;
   if (q.order.kind === 'keyed') {
     const { pairs, indexed } = keyedPage(db, {
-      table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId,
+      table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId, index: released ? 'release' : 'live',
       scope: (query) => scopeRows(db, query, q, source, scope),
     });
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));

@@ -19,6 +19,7 @@ import * as logCanonicalInlined from './migrations/011_log_canonical_inlined';
 import * as releaseOrderIndex from './migrations/012_release_order_index';
 import * as budgetOnlyGrows from './migrations/013_budget_only_grows';
 import * as logAccessesLz4 from './migrations/014_log_accesses_lz4';
+import * as recipientOrderIndex from './migrations/015_recipient_order_index';
 import { lockDataDir } from './dataDirLock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '012_release_order_index': releaseOrderIndex,
   '013_budget_only_grows': budgetOnlyGrows,
   '014_log_accesses_lz4': logAccessesLz4,
+  '015_recipient_order_index': recipientOrderIndex,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

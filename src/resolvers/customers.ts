@@ -250,7 +250,12 @@ async function readCustomers(
     after: where.after,
     limit: where.limit,
   };
-  if (!fromRelease) return selectCustomers(ctx.db, query);
+  if (!fromRelease) {
+    const rows = await selectCustomers(ctx.db, query);
+    // Served by hashing every customer: the keeper builds this order's index, off this request's path.
+    if (rows[0]?.[ORDER_INDEXED] === false) ctx.recipientOrders?.keep();
+    return rows;
+  }
   // The release's rows carry its meta, read in their snapshot: when it says
   // they were current, they are served as read (one statement); otherwise
   // (or when no row says) the release is brought up to date and read again.

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { forgetCustomerInOrderIndexes } from '../anonymity/releaseOrderBuild';
+import { forgetCustomerInRecipientOrders } from '../data/recipientOrderKeeper';
 import type { AccessContext } from '../audit/accessContext';
 import { writeChangeRecord } from '../audit/changeRecord';
 import { ANONYMITY_POLICY } from '../policy/anonymity';
@@ -80,6 +81,7 @@ export async function processErasure(db: Knex, actor: AccessContext, id: string)
     // until cut again, so the thinned class is never shown.
     await trx('anonymous_release').where({ customer_id: customerId }).delete();
     await forgetCustomerInOrderIndexes(trx, customerId);
+    await forgetCustomerInRecipientOrders(trx, customerId);
     const width = ANONYMITY_POLICY.bandWidths['Order.amount'];
     await trx.raw(
       `INSERT INTO erased_orders (placed_year, amount_band, category, channel)

@@ -38,6 +38,8 @@ import { statusRulePlugin } from './statusRule';
 import { writeFailureCause } from './writeFailure';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { releaseReaderOrders } from '../anonymity/releaseReaders';
+import { RecipientOrderKeeper } from '../data/recipientOrderKeeper';
+import { recipientOrderReaders } from '../data/recipientOrderIndex';
 import { VerifiedChain } from '../audit/verifiedChain';
 import { retentionPublicKeysOrNone } from '../audit/retentionKey';
 import { demoCustomersRouter } from './demoCustomers';
@@ -56,6 +58,8 @@ export interface PrivqlServer {
   chain: VerifiedChain;
   /** The anonymous release's keeper (tests wait for its index builds through it). */
   release: ReleaseKeeper;
+  /** The live customers' sort indexes (tests wait for their rounds through it). */
+  recipientOrders: RecipientOrderKeeper;
   stop(): Promise<void>;
 }
 
@@ -101,6 +105,10 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   const release = new ReleaseKeeper(db.knex, ANONYMITY_POLICY, log, () => releaseReaderOrders(db.knex, keyFor));
   await release.prepare();
   release.watch();
+  // A partner's pages of the live customers: its sort index, before the first request.
+  const recipientOrders = new RecipientOrderKeeper(db.knex, () => recipientOrderReaders(db.knex, privqlSchema.catalog, keyFor), log);
+  await recipientOrders.prepare();
+  recipientOrders.watch();
   // Not awaited: on a large log the first full check takes longer than a
   // start-up should; reports say PENDING until it completes.
   const chain = new VerifiedChain(db.knex, { retentionKeys: () => retentionPublicKeysOrNone(process.env), snapshot: db.kind === 'server', log });
@@ -184,7 +192,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     responseGateMiddleware({ deliveryTimeoutMs: config.limits.httpResponseTimeoutMs }),
     expressMiddleware(apollo, {
       context: rateLimitedContext(
-        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, chain, notice, countedCustomersMax: config.limits.countedCustomersMax }),
+        contextFactory({ verifier, applications, db: db.knex, catalog: privqlSchema.catalog, cursors, accessLog, denials, pseudonymKeyFor: keyFor, release, recipientOrders, chain, notice, countedCustomersMax: config.limits.countedCustomersMax }),
         { rateLimits: bounds.rateLimits, sources: { verifier, applications }, accessLog },
       ),
     }),
@@ -218,10 +226,12 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
     schema: privqlSchema,
     chain,
     release,
+    recipientOrders,
     stop: async () => {
       await apollo.stop();
       await publicNotice.stop();
       await release.stop();
+      await recipientOrders.stop();
       await chain.stop();
       await denials.stop().catch(() => log('could not write the counts of repeated refusals to the access log'));
     },

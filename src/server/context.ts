@@ -4,6 +4,7 @@ import type { AccessRecorder } from '../audit/accessRecorder';
 import type { Loaders } from '../data/loaders';
 import type { RequestPrivacy } from '../plan/requestPrivacy';
 import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import type { RecipientOrderKeeper } from '../data/recipientOrderKeeper';
 import type { VerifiedChain } from '../audit/verifiedChain';
 import type { ReleaseSummary } from '../anonymity/releaseMeta';
 import type { CallerCursors } from '../resolvers/cursor';
@@ -29,6 +30,8 @@ export interface PrivqlContext {
   privacy?: RequestPrivacy;
   /** The anonymous release, which the ANONYMOUS view is served from. */
   release: ReleaseKeeper;
+  /** The live customers' sort indexes, which a keyed page asks for when it had to hash. */
+  recipientOrders?: RecipientOrderKeeper;
   /** What this server knows of the access log's chain: reports check only what was written since (src/audit/verifiedChain.ts). */
   chain: VerifiedChain;
   /** The request carried Sec-GPC: 1 (Global Privacy Control). */

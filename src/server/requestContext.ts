@@ -18,6 +18,7 @@ import { UUID } from '../resolvers/args';
 import { honourGlobalPrivacyControl } from '../selfService/optOuts';
 import type { CursorCodec } from '../resolvers/cursor';
 import type { ReleaseKeeper } from '../anonymity/releaseKeeper';
+import type { RecipientOrderKeeper } from '../data/recipientOrderKeeper';
 import type { VerifiedChain } from '../audit/verifiedChain';
 import type { PrivqlContext } from './context';
 import type { NoticeSource } from '../governance/notice/store';
@@ -33,6 +34,7 @@ export interface ContextDeps extends CallerSources {
   denials: DenialAggregator;
   pseudonymKeyFor(app: string): Uint8Array;
   release: ReleaseKeeper;
+  recipientOrders?: RecipientOrderKeeper;
   chain: VerifiedChain;
   notice: NoticeSource;
   /** RequestLimits.countedCustomersMax. */
@@ -72,7 +74,7 @@ export function contextFactory(deps: ContextDeps) {
         ? new RequestPrivacy(deps.catalog, { view: caller.view, purpose: caller.purpose }, pseudonymKey, recorder)
         : undefined;
     const cursors = deps.cursors.forCaller({ app: caller.app, principal: caller.sub, role: caller.role, purpose: caller.purpose, view: caller.view?.name ?? null });
-    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, chain: deps.chain, globalPrivacyControl, notice: deps.notice, responseGate: responseGateOf(req), countedCustomersMax: deps.countedCustomersMax };
+    return { requestId, clientRequestId, caller, db: deps.db, loaders: createLoaders(deps.db), cursors, recorder, pseudonymKey, privacy, release: deps.release, recipientOrders: deps.recipientOrders, chain: deps.chain, globalPrivacyControl, notice: deps.notice, responseGate: responseGateOf(req), countedCustomersMax: deps.countedCustomersMax };
   };
 }
 

@@ -1,0 +1,62 @@
+// Times a partner's list (issue 11): a pseudonymized view pages the live
+// customers in its application's keyed order (src/plan/recipientOrder.ts).
+// `npm run bench:partner-order` seeds BENCH_CUSTOMERS (default 100,000) into
+// a schema of its own on DATABASE_URL (or PGlite), starts privql in this
+// process and asks `customers(first: 100)` as PARTNER at one connection,
+// BENCH_REQUESTS times (default 60) per case: the first page and a later
+// one, without and with a filter; with the application's sort index
+// (src/data/recipientOrderIndex.ts), with 1,000 customers added since it
+// was built (pending, hashed beside it), and with no index, as every page
+// was before it. Prints p50 and p90 of the HTTP round trip.
+
+import { loadConfig } from '../src/config';
+import { mintToken } from '../src/auth/token';
+import { startPrivqlServer } from '../src/server/app';
+import { benchEnv } from './support/benchEnv';
+import { listAsker, timePages } from './support/listPages';
+import { withSeededDatabase } from './support/seededDatabase';
+import type { Database } from '../src/data/database';
+
+/** Adds `n` customers, copies of existing ones under new ids and emails. */
+async function seedMore(db: Database, n: number): Promise<void> {
+  await db.knex.raw(
+    `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
+     SELECT gen_random_uuid(), 'X' || account_number, name, 'more-' || id || '@example.com', phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
+       FROM customers ORDER BY id LIMIT ?`,
+    [n],
+  );
+}
+
+const FILTER = ', filter: { segment: { in: ["premium", "standard"] } }';
+
+async function main(): Promise<void> {
+  const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+  const requests = Number(process.env.BENCH_REQUESTS ?? 60);
+  const url = process.env.DATABASE_URL || undefined;
+  await withSeededDatabase({ name: 'bench_partner', url, customers, poolMax: 4 }, async (db, seededInS) => {
+    const env = benchEnv(url ? { DATABASE_URL: url } : {}) as Record<string, string>;
+    const started = Date.now();
+    const server = await startPrivqlServer({ config: loadConfig(env), db, port: 0 });
+    console.log(`${db.describe()}: seeded ${customers} customers in ${seededInS} s; server up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    try {
+      const ask = listAsker(server, await mintToken({ secret: env.JWT_SECRET, role: 'PARTNER', app: 'partner-portal', sub: 'bench-partner' }), 'THIRD_PARTY_DISCLOSURE');
+      await timePages(ask, requests, 'index', FILTER);
+      // Added since the build and not yet indexed: the keeper waits.
+      server.recipientOrders.keep = () => undefined;
+      await server.recipientOrders.stop();
+      await seedMore(db, 1_000);
+      await timePages(ask, requests, 'pending', FILTER);
+      await db.knex('recipient_order_state').delete();
+      await timePages(ask, requests, 'hashing', FILTER);
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,221 @@
+// The live customers' per-application sort index (issue 11): a partner pages
+// the customers table in its application's keyed order, and used to hash
+// every customer on every page. Its pages now come from the index when one is
+// built in the page's snapshot, with the customers added since hashed beside
+// it, and from hashing otherwise, and the client cannot tell which: the same
+// rows, pseudonyms, page boundaries and cursors, through new customers,
+// erasures, opt-outs and filters. Two applications keep unrelated orders,
+// an application no longer registered loses its index, and a list is still
+// two statements.
+
+import type { Knex } from 'knex';
+import { cursorCodec } from '../src/resolvers/cursor';
+import { keepRecipientOrders } from '../src/data/recipientOrderKeeper';
+import { recipientOrderReaders } from '../src/data/recipientOrderIndex';
+import { pseudonymKeyFor } from '../src/masking/pseudonym';
+import { startHarness, type Harness } from './support/harness';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const APP = 'partner-portal';
+/** The seeds' other partner application. */
+const OTHER_APP = 'partner-insights';
+const LATER_APP = 'partner-later-portal';
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ customers: 300 });
+}, 120_000);
+afterAll(() => h?.close());
+
+const LIST = `query($after: String, $first: Int, $filter: CustomerFilter) {
+  customers(first: $first, after: $after, filter: $filter) { nodes { id city age segment } pageInfo { hasNextPage endCursor } } }`;
+
+interface Page {
+  nodes: Json[];
+  hasNextPage: boolean;
+  /** The position inside the end cursor (cursors are encrypted afresh each time; their positions must match). */
+  position: string | null;
+}
+
+/** How each page statement was served: the gate's answer, read off the statement's own response. */
+function watchPages(db: Knex): { served: boolean[]; stop(): void } {
+  const served: boolean[] = [];
+  const listener = (response: { rows?: Json[] }, query: { sql?: string }) => {
+    if (query.sql?.includes('recipient_order_state') && query.sql.includes('"__orderIndexed"') && response.rows?.[0]) served.push(response.rows[0].__orderIndexed);
+  };
+  db.on('query-response', listener);
+  return { served, stop: () => db.removeListener('query-response', listener) };
+}
+
+function positionOf(cursor: string | null, app: string): string | null {
+  if (!cursor) return null;
+  const codec = cursorCodec(h.config.pseudonymSecret).forCaller({ app, principal: 'partner-1', role: 'PARTNER', purpose: 'THIRD_PARTY_DISCLOSURE', view: 'SELECTIVE_ANONYMIZATION' });
+  return codec.decode('customers', cursor);
+}
+
+const count = async (table: string, where: Record<string, unknown> = {}) => Number((await h.db.knex(table).where(where).count({ n: '*' }).first())!.n);
+
+const clearIndexes = async () => {
+  await h.server.recipientOrders.kept();
+  await h.db.knex('recipient_order_state').delete();
+  await h.db.knex('recipient_order').delete();
+};
+
+/** Every page of the partner's list: 'indexed' waits for the keeper first, 'hashed' clears every index before each page. */
+async function walk(mode: 'indexed' | 'hashed', options: { app?: string; filter?: Json; first?: number } = {}): Promise<{ pages: Page[]; served: boolean[] }> {
+  const app = options.app ?? APP;
+  const pages: Page[] = [];
+  const watch = watchPages(h.db.knex);
+  try {
+    for (let after: string | null = null; pages.length === 0 || after; ) {
+      if (mode === 'hashed') await clearIndexes();
+      else await h.server.recipientOrders.kept();
+      const res = await h.graphql(LIST, { role: 'PARTNER', app, variables: { after, first: options.first ?? 37, filter: options.filter } });
+      expect(res.body.errors).toBeUndefined();
+      const conn = res.body.data!.customers;
+      pages.push({ nodes: conn.nodes, hasNextPage: conn.pageInfo.hasNextPage, position: positionOf(conn.pageInfo.endCursor, app) });
+      after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+      expect(pages.length).toBeLessThan(60);
+    }
+  } finally {
+    watch.stop();
+  }
+  await h.server.recipientOrders.kept();
+  return { pages, served: watch.served };
+}
+
+async function expectSameWalks(options: Parameters<typeof walk>[1] = {}): Promise<Page[]> {
+  const hashed = await walk('hashed', options);
+  const indexed = await walk('indexed', options);
+  // Each walk really went the way it says: otherwise the comparison proves nothing.
+  expect(new Set(hashed.served)).toEqual(new Set([false]));
+  expect(new Set(indexed.served)).toEqual(new Set([true]));
+  expect(indexed.pages.length).toBeGreaterThan(2);
+  expect(indexed.pages).toEqual(hashed.pages);
+  return indexed.pages;
+}
+
+const idsOf = (pages: Page[]) => pages.flatMap((p) => p.nodes.map((n) => n.id));
+
+/** A new customer, inserted as the CRM would: straight into the table, not through privql. */
+async function addCustomer(): Promise<string> {
+  const [row] = (
+    await h.db.knex.raw(
+      `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
+       SELECT gen_random_uuid(), 'NEW-' || account_number, name, 'new-' || id || '@example.com', phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
+         FROM customers WHERE erased_at IS NULL ORDER BY id LIMIT 1 RETURNING id`,
+    )
+  ).rows;
+  return row.id;
+}
+
+const partnerApps = () => count('applications', { role: 'PARTNER' });
+
+test('start-up built the index of each registered partner application, of every customer, and of no other role\'s', async () => {
+  await h.server.recipientOrders.kept();
+  expect(await partnerApps()).toBe(2);
+  expect(await count('recipient_order_state')).toBe(2);
+  expect(await count('recipient_order')).toBe(2 * (await count('customers', { erased_at: null })));
+  expect(await count('recipient_order_pending')).toBe(0);
+});
+
+test('every page, pseudonym and cursor position comes out the same from the index and from hashing, and the walk lists each customer once', async () => {
+  const pages = await expectSameWalks();
+  const ids = idsOf(pages);
+  expect(new Set(ids).size).toBe(ids.length);
+  const optedOut = await count('opt_outs', { kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true });
+  expect(optedOut).toBeGreaterThan(0);
+  expect(ids.length).toBe((await count('customers', { erased_at: null })) - optedOut);
+});
+
+test('with filters: a broad one, and one that matches few', async () => {
+  const broad = await expectSameWalks({ filter: { segment: { in: ['premium', 'standard'] } }, first: 23 });
+  expect(broad.flatMap((p) => p.nodes).every((n) => ['premium', 'standard'].includes(n.segment))).toBe(true);
+  const city = (await h.db.knex('customers').groupBy('city').orderByRaw('count(*) DESC').first('city')).city;
+  const few = await expectSameWalks({ filter: { city: { eq: city }, age: { gte: 30 } }, first: 3 });
+  expect(few.flatMap((p) => p.nodes).every((n) => n.city === city && n.age >= 30)).toBe(true);
+});
+
+test('a customer added after the build is listed at once, in its place (hashed beside the index), and indexed by the keeper\'s next round', async () => {
+  const before = idsOf((await walk('indexed')).pages);
+  const added = await addCustomer();
+  expect(await count('recipient_order_pending', { customer_id: added })).toBe(1);
+  // The keeper's round has not run: the page serves the index and the pending customer.
+  const keep = h.server.recipientOrders.keep;
+  h.server.recipientOrders.keep = () => undefined;
+  let withPending: Page[];
+  try {
+    const walked = await walk('indexed');
+    expect(new Set(walked.served)).toEqual(new Set([true]));
+    withPending = walked.pages;
+  } finally {
+    h.server.recipientOrders.keep = keep;
+  }
+  expect(idsOf(withPending).length).toBe(before.length + 1);
+  // The round puts them in each index (not a rebuild: those are current).
+  h.server.recipientOrders.keep();
+  await h.server.recipientOrders.kept();
+  expect(await count('recipient_order_pending')).toBe(0);
+  expect(await count('recipient_order', { customer_id: added })).toBe(await partnerApps());
+  const indexed = await walk('indexed');
+  expect(new Set(indexed.served)).toEqual(new Set([true]));
+  expect(indexed.pages).toEqual(withPending);
+  expect((await walk('hashed')).pages).toEqual(withPending);
+});
+
+test('an erased customer leaves the index in the erasure\'s transaction and the list with it', async () => {
+  const victim = (await h.db.knex('recipient_order').first('customer_id')).customer_id as string;
+  const asVictim = await h.graphql('mutation { requestErasure { id } }', { role: 'CUSTOMER', sub: victim });
+  const processed = await h.graphql('mutation($id: ID!) { processErasure(id: $id) { status } }', { role: 'OFFICER', variables: { id: asVictim.body.data!.requestErasure.id } });
+  expect(processed.body.data!.processErasure.status).toBe('COMPLETED');
+  expect(await count('recipient_order', { customer_id: victim })).toBe(0);
+  const pages = await expectSameWalks();
+  expect(idsOf(pages).length).toBe((await count('customers', { erased_at: null })) - (await count('opt_outs', { kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true })));
+});
+
+test('an opt-out takes the customer off the next page, though their entry stays in the index', async () => {
+  const before = idsOf((await walk('indexed')).pages);
+  const listed: string[] = await h.db.knex('customers as c')
+    .whereNull('c.erased_at')
+    .whereNotExists(h.db.knex('opt_outs as o').whereRaw('o.customer_id = c.id').andWhere({ kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true }))
+    .limit(1)
+    .pluck('c.id');
+  await h.db.knex('opt_outs')
+    .insert({ customer_id: listed[0], kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true, channel: 'WEB', changed_at: h.db.knex.fn.now() })
+    .onConflict(['customer_id', 'kind'])
+    .merge();
+  const pages = await expectSameWalks();
+  expect(idsOf(pages).length).toBe(before.length - 1);
+});
+
+test('two applications keep unrelated orders, each indexed; one no longer registered loses its index at the next round', async () => {
+  const mine = idsOf((await walk('indexed')).pages);
+  const theirs = await walk('indexed', { app: OTHER_APP });
+  expect(new Set(theirs.served)).toEqual(new Set([true]));
+  expect(idsOf(theirs.pages)).toHaveLength(mine.length);
+  // Different pseudonyms, and the real customers in another order.
+  expect(idsOf(theirs.pages).filter((id) => mine.includes(id))).toEqual([]);
+  await h.db.knex('applications').insert({ id: LATER_APP, name: 'a later partner portal', role: 'PARTNER', owner: 'partners@example.com' });
+  h.server.recipientOrders.keep();
+  await h.server.recipientOrders.kept();
+  expect(await count('recipient_order_state')).toBe(3);
+  await h.db.knex('applications').where({ id: LATER_APP }).delete();
+  const orders = await recipientOrderReaders(h.db.knex, h.server.schema.catalog, (app) => pseudonymKeyFor(h.config.pseudonymSecret, app));
+  expect(await keepRecipientOrders(h.db.knex, orders)).toEqual({ built: 0, indexed: 0, dropped: 1 });
+  expect(await count('recipient_order_state')).toBe(2);
+  expect(await count('recipient_order')).toBe(2 * (await count('customers', { erased_at: null })));
+});
+
+test('a list is still two statements, indexed or not', async () => {
+  await h.server.recipientOrders.kept();
+  const statements: string[] = [];
+  const listener = (query: { sql: string }) => statements.push(query.sql);
+  h.db.knex.on('query', listener);
+  try {
+    const res = await h.graphql('{ customers(first: 20) { nodes { id city orders { amount } } } }', { role: 'PARTNER' });
+    expect(res.body.data!.customers.nodes).toHaveLength(20);
+  } finally {
+    h.db.knex.removeListener('query', listener);
+  }
+  expect(statements.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql))).toHaveLength(2);
+});
