@@ -20,7 +20,8 @@ const INDEX_ID_LABEL = 'privql/recipient-order-index/v1\0';
 
 /**
  * How many applications' indexes are kept at most: storage is this many ×
- * customers (about 130 bytes a customer with the two b-trees). An
+ * customers (about 280 bytes a customer with the two b-trees: 28 MB at
+ * 100,000 on PostgreSQL 15). An
  * application beyond it pages by hashing, as without an index.
  */
 export const MAX_RECIPIENT_ORDERS = 8;
