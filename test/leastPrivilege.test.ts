@@ -138,6 +138,39 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     expect(Number((await owner.knex('release_order').count({ n: '*' }).first())!.n)).toBe(0);
   });
 
+  test("the live customers' sort index is built, extended and read as the application role", async () => {
+    await server.recipientOrders.kept();
+    const customers = Number((await owner.knex('customers').whereNull('erased_at').count({ n: '*' }).first())!.n);
+    const partnerApps = Number((await owner.knex('applications').where({ role: 'PARTNER' }).count({ n: '*' }).first())!.n);
+    expect(partnerApps).toBeGreaterThan(0);
+    expect(Number((await owner.knex('recipient_order').count({ n: '*' }).first())!.n)).toBe(customers * partnerApps);
+    // A customer added by the owner (the application role may not add one) is pending, then indexed by the role's round.
+    const [added] = (await owner.knex.raw(
+      `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
+       SELECT gen_random_uuid(), 'LP-' || account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
+         FROM customers ORDER BY id LIMIT 1 RETURNING id`,
+    )).rows;
+    expect(Number((await owner.knex('recipient_order_pending').count({ n: '*' }).first())!.n)).toBe(1);
+    server.recipientOrders.keep();
+    await server.recipientOrders.kept();
+    expect(Number((await owner.knex('recipient_order').where({ customer_id: added.id }).count({ n: '*' }).first())!.n)).toBe(partnerApps);
+    expect(Number((await owner.knex('recipient_order_pending').count({ n: '*' }).first())!.n)).toBe(0);
+    const served: boolean[] = [];
+    const listener = (res: { rows?: any[] }, q: { sql?: string }) => void (q.sql?.includes('recipient_order_state') && res.rows?.[0] && served.push(res.rows[0].__orderIndexed));
+    app.knex.on('query-response', listener);
+    try {
+      const res = await ask('{ customers(first: 5) { nodes { id } } }', 'PARTNER');
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.customers.nodes).toHaveLength(5);
+    } finally {
+      app.knex.removeListener('query-response', listener);
+    }
+    expect(served).toEqual([true]);
+    // Gone again, with its entries (the tests below count the customers).
+    await owner.knex('customers').where({ id: added.id }).delete();
+    expect(Number((await owner.knex('recipient_order').where({ customer_id: added.id }).count({ n: '*' }).first())!.n)).toBe(0);
+  });
+
   test('the privacy report is computed as the application role; a table it may not read is listed without a count', async () => {
     const res = await ask('{ privacyReport(from: "2000-01-01", to: "2000-06-01") { chain { verified } warehouse { tables { name rows } } } }', 'OFFICER');
     expect(res.body.errors).toBeUndefined();
