@@ -100,9 +100,9 @@ async function insertSortKeys(trx: Knex.Transaction, order: KeyedOrder, which: K
 }
 
 /**
- * An erased customer leaves every index (their pages skip them anyway). An
- * index built in a transaction still open keeps its entry until the next
- * build; the page's scope skips it there too.
+ * An erased customer leaves every index (pages skip them anyway). A build
+ * still open when the erasure commits may have read them before it: that
+ * entry stays until the index is dropped, and the page's scope skips it.
  */
 export async function forgetCustomerInRecipientOrders(trx: Knex.Transaction, customerId: string): Promise<void> {
   await trx.raw('DELETE FROM recipient_order WHERE order_id = ANY(ARRAY(SELECT order_id FROM recipient_order_state)) AND customer_id = ?', [customerId]);
