@@ -37,11 +37,11 @@ interface Page {
   position: string | null;
 }
 
-/** How each page statement was served: the gate's answer, read off the statement's own response. */
+/** How each page statement was served (true: from the index), read off the statement's own response. */
 function watchPages(db: Knex): { served: boolean[]; stop(): void } {
   const served: boolean[] = [];
   const listener = (response: { rows?: Json[] }, query: { sql?: string }) => {
-    if (query.sql?.includes('recipient_order_state') && query.sql.includes('"__orderIndexed"') && response.rows?.[0]) served.push(response.rows[0].__orderIndexed);
+    if (query.sql?.includes('"__orderServed"') && response.rows?.[0]) served.push(response.rows[0].__orderServed === 'index');
   };
   db.on('query-response', listener);
   return { served, stop: () => db.removeListener('query-response', listener) };
@@ -84,12 +84,17 @@ async function walk(mode: 'indexed' | 'hashed', options: { app?: string; filter?
   return { pages, served: watch.served };
 }
 
-async function expectSameWalks(options: Parameters<typeof walk>[1] = {}): Promise<Page[]> {
+/**
+ * The walks with and without the index give the same pages. Every indexed
+ * page was served from the index, or with `fallback`, some were hashed
+ * (a page the bounded walk could not fill) and some not.
+ */
+async function expectSameWalks(options: Parameters<typeof walk>[1] = {}, fallback = false): Promise<Page[]> {
   const hashed = await walk('hashed', options);
   const indexed = await walk('indexed', options);
   // Each walk really went the way it says: otherwise the comparison proves nothing.
   expect(new Set(hashed.served)).toEqual(new Set([false]));
-  expect(new Set(indexed.served)).toEqual(new Set([true]));
+  expect(new Set(indexed.served)).toEqual(new Set(fallback ? [true, false] : [true]));
   expect(indexed.pages.length).toBeGreaterThan(2);
   expect(indexed.pages).toEqual(hashed.pages);
   return indexed.pages;
@@ -128,11 +133,19 @@ test('every page, pseudonym and cursor position comes out the same from the inde
   expect(ids.length).toBe((await count('customers', { erased_at: null })) - optedOut);
 });
 
-test('with filters: a broad one, and one that matches few', async () => {
+test('with filters the index serves: the walk skips the customers out of scope', async () => {
   const broad = await expectSameWalks({ filter: { segment: { in: ['premium', 'standard'] } }, first: 23 });
   expect(broad.flatMap((p) => p.nodes).every((n) => ['premium', 'standard'].includes(n.segment))).toBe(true);
+  const segment = (await h.db.knex('customers').groupBy('segment').orderByRaw('count(*) DESC').first('segment')).segment;
+  const one = await expectSameWalks({ filter: { segment: { eq: segment } }, first: 7 });
+  expect(one.flatMap((p) => p.nodes).every((n) => n.segment === segment)).toBe(true);
+});
+
+test('a filter that matches few: a page the bounded walk cannot fill is hashed, with the same rows', async () => {
+  // Matching nobody: before the bound, such a page walked every entry of the index.
+  expect(idsOf((await walk('indexed', { filter: { age: { gte: 200 } } })).pages)).toEqual([]);
   const city = (await h.db.knex('customers').groupBy('city').orderByRaw('count(*) DESC').first('city')).city;
-  const few = await expectSameWalks({ filter: { city: { eq: city }, age: { gte: 30 } }, first: 3 });
+  const few = await expectSameWalks({ filter: { city: { eq: city }, age: { gte: 30 } }, first: 1 }, true);
   expect(few.flatMap((p) => p.nodes).every((n) => n.city === city && n.age >= 30)).toBe(true);
 });
 

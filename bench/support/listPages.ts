@@ -34,8 +34,8 @@ async function percentiles(ask: Ask, args: string, requests: number): Promise<st
   return `p50 ${at(0.5).padStart(6)} ms   p90 ${at(0.9).padStart(6)} ms`;
 }
 
-/** Prints p50 and p90 of four cases: first page, page 21, and a filter's first page and page 6. */
-export async function timePages(ask: Ask, requests: number, label: string, filter: string): Promise<void> {
+/** Prints p50 and p90 of four cases: first page, page 21, and a filter's first page and page 6; then any `extra` (name, arguments). */
+export async function timePages(ask: Ask, requests: number, label: string, filter: string, extra: Array<[string, string]> = []): Promise<void> {
   const after = async (args: string, pages: number) => {
     let cursor = '';
     for (let i = 0; i < pages; i++) cursor = await ask(args + (cursor ? `, after: "${cursor}"` : ''));
@@ -46,6 +46,7 @@ export async function timePages(ask: Ask, requests: number, label: string, filte
     ['page 21', await after('', 20)],
     ['filtered, first page', filter],
     ['filtered, page 6', filter + (await after(filter, 5))],
+    ...extra,
   ];
   for (const [name, args] of rows) console.log(`${label.padEnd(8)} ${name.padEnd(22)} ${await percentiles(ask, args, requests)}`);
 }

@@ -227,6 +227,7 @@ export async function selectCustomers(db: Knex, q: CustomerQuery): Promise<Custo
     if ('__orderIndexed' in row) {
       (row as CustomerRow)[ORDER_INDEXED] = row.__orderIndexed === true;
       delete row.__orderIndexed;
+      delete row.__orderServed;
     }
     if (released && '__releasedOrders' in row) {
       (row as CustomerRow)[RELEASED_ORDERS] = row.__releasedOrders;
@@ -283,12 +284,13 @@ function buildSelect(
   if (released) select.push(db.raw(`${RELEASE_EPOCH_SQL} AS "__releaseEpoch"`), db.raw(`${RELEASE_META_SQL} AS "__releaseMeta"`));
   const limit = m.limit as number;
   if (q.order.kind === 'keyed') {
-    const { pairs, indexed } = keyedPage(db, {
+    const { pairs, indexed, served } = keyedPage(db, {
       table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId, index: released ? 'release' : 'live',
       scope: (query) => scopeRows(db, query, q, source, scope),
     });
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
     if (indexed) select.push(db.raw('? AS "__orderIndexed"', [indexed]));
+    if (served) select.push(served);
     return db.select(select).from(pairs).join(source.table, source.id, 'p.id').orderBy('p.__sortKey');
   }
   if (q.order.kind === 'fields') {
