@@ -30,13 +30,14 @@ interface Record {
   detail: { [key: string]: unknown };
 }
 
+const arr = (v: string[] | string) => (Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+
 async function recordOf(res: GraphQLResponse): Promise<Record> {
   const requestId = res.body.extensions?.requestId;
   expect(requestId).toBeDefined();
   const rows = await h.db.knex('access_log').where({ request_id: requestId }).select('*');
   expect(rows).toHaveLength(1);
   const row = rows[0];
-  const arr = (v: string[] | string) => (Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
   return { ...row, subject_ids: arr(row.subject_ids), excluded_ids: arr(row.excluded_ids) };
 }
 
@@ -224,12 +225,16 @@ describe('reading the log', () => {
   });
 });
 
-test('an empty page (first: 0) reads nobody and excludes nobody: no record', async () => {
-  const before = await h.db.knex('access_log').count({ n: '*' }).first();
+test('an empty page (first: 0) shows nobody: its record names only whom the opt-out left out before the first row it read', async () => {
+  const firstShown: string = (await h.graphql('{ customers(first: 1) { nodes { id } } }', { role: 'MARKETER' })).body.data!.customers.nodes[0].id;
+  const optedOut: string[] = await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).where('customer_id', '<', firstShown).orderBy('customer_id').pluck('customer_id');
   const res = await h.graphql('{ customers(first: 0) { nodes { id } pageInfo { hasNextPage endCursor } } }', { role: 'MARKETER' });
   // At the start of the list the empty page ends where the list starts: null, and rows follow.
   expect(res.body.data!.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: null } });
-  expect(await h.db.knex('access_log').count({ n: '*' }).first()).toEqual(before);
+  const record = await h.db.knex('access_log').where({ request_id: res.body.extensions!.requestId }).first('subject_ids', 'excluded_ids');
+  const excluded = record ? arr(record.excluded_ids) : [];
+  expect(excluded).toEqual(optedOut);
+  expect(record ? arr(record.subject_ids) : []).toEqual([]);
 });
 
 test('first: 0 after a cursor ends at that cursor: continuing from endCursor gives the next page', async () => {
@@ -254,7 +259,29 @@ test('one request with several results records the exclusions of each, once', as
   const res = await h.graphql(`{ a: customers(first: 5) { nodes { id } } b: customers(first: 5) { nodes { id } } c: customer(id: "${far}") { id } }`, { role: 'MARKETER' });
   expect(res.body.data!.c).toBeNull();
   const record = await recordOf(res);
-  const lastShown = res.body.data!.a.nodes[4].id;
-  const expected = [...optedOut.filter((id) => id <= lastShown), far].sort();
+  // Each list read one row past its page (for hasNextPage): its range ends there.
+  const lastRead = (await h.graphql('{ customers(first: 6) { nodes { id } } }', { role: 'MARKETER' })).body.data!.customers.nodes[5].id;
+  const expected = [...optedOut.filter((id) => id <= lastRead), far].sort();
   expect(record.excluded_ids).toEqual(expected);
+});
+
+test('a customer left out between the last row shown and the row read past it is recorded as excluded, with `first: 0` too', async () => {
+  // hasNextPage, and how long the page took to read, say whether someone
+  // between the two was left out: a caller who knows them can tell their
+  // opt-out from a page that shows neither. The record names them.
+  const q = 'query($n: Int, $after: String) { customers(first: $n, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage } } }';
+  const optedOut = new Set<string>(await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).pluck('customer_id'));
+  const all: string[] = await h.db.knex('customers').whereNull('erased_at').orderBy('id').pluck('id');
+  const edges = (await h.graphql(q, { role: 'MARKETER', variables: { n: 500 } })).body.data!.customers.edges as Array<{ cursor: string; node: { id: string } }>;
+  // A shown customer followed (in id order) by an opted-out one, then a shown one.
+  const i = edges.findIndex((e, k) => k > 0 && k + 1 < edges.length && all.some((id) => id > e.node.id && id < edges[k + 1].node.id && optedOut.has(id)));
+  expect(i).toBeGreaterThan(0);
+  const between = all.filter((id) => id > edges[i].node.id && id < edges[i + 1].node.id);
+  expect(between.length).toBeGreaterThan(0);
+  const one = await h.graphql(q, { role: 'MARKETER', variables: { n: 1, after: edges[i - 1].cursor } });
+  expect(one.body.data!.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([edges[i].node.id]);
+  expect((await recordOf(one)).excluded_ids).toEqual(between.sort());
+  const none = await h.graphql(q, { role: 'MARKETER', variables: { n: 0, after: edges[i].cursor } });
+  expect(none.body.data!.customers.pageInfo.hasNextPage).toBe(true);
+  expect((await recordOf(none)).excluded_ids).toEqual(between.sort());
 });

@@ -103,11 +103,11 @@ async function expectSameWalks(options: Parameters<typeof walk>[1] = {}, fallbac
 const idsOf = (pages: Page[]) => pages.flatMap((p) => p.nodes.map((n) => n.id));
 
 /** A new customer, inserted as the CRM would: straight into the table, not through privql. */
-async function addCustomer(): Promise<string> {
+async function addCustomer(db: Knex = h.db.knex): Promise<string> {
   const [row] = (
-    await h.db.knex.raw(
+    await db.raw(
       `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
-       SELECT gen_random_uuid(), 'NEW-' || account_number, name, 'new-' || id || '@example.com', phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
+       SELECT gen_random_uuid(), 'NEW-' || gen_random_uuid(), name, 'new-' || id || '@example.com', phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
          FROM customers WHERE erased_at IS NULL ORDER BY id LIMIT 1 RETURNING id`,
     )
   ).rows;
@@ -174,6 +174,36 @@ test('a customer added after the build is listed at once, in its place (hashed b
   expect(new Set(indexed.served)).toEqual(new Set([true]));
   expect(indexed.pages).toEqual(withPending);
   expect((await walk('hashed')).pages).toEqual(withPending);
+});
+
+test('a customer added under replication is filed as pending too; one added with the trigger off is found by the repair', async () => {
+  const listed = async () => idsOf((await walk('indexed')).pages).length;
+  const before = await listed();
+  // A replica applying the CRM's changes runs with session_replication_role = replica: the trigger fires ALWAYS.
+  const replicated = await h.db.knex.transaction(async (trx) => {
+    await trx.raw('SET LOCAL session_replication_role = replica');
+    return addCustomer(trx);
+  });
+  expect(await count('recipient_order_pending', { customer_id: replicated })).toBe(1);
+  await h.server.recipientOrders.kept();
+  // An owner who switches the trigger off: the customer is on no list, and only a repair finds them.
+  await h.db.knex.raw('ALTER TABLE customers DISABLE TRIGGER customers_recipient_order_pending');
+  let unfiled: string;
+  try {
+    unfiled = await addCustomer();
+  } finally {
+    await h.db.knex.raw('ALTER TABLE customers ENABLE ALWAYS TRIGGER customers_recipient_order_pending');
+  }
+  expect(await count('recipient_order_pending', { customer_id: unfiled })).toBe(0);
+  await h.server.recipientOrders.prepare();
+  expect(await count('recipient_order', { customer_id: unfiled })).toBe(await partnerApps());
+  expect(await listed()).toBe(before + 2);
+  // A customer deleted outright (the erasure only blanks them): the repair prunes their entries.
+  await h.db.knex('customers').where({ id: unfiled }).delete();
+  expect(await count('recipient_order', { customer_id: unfiled })).toBe(await partnerApps());
+  await h.server.recipientOrders.prepare();
+  expect(await count('recipient_order', { customer_id: unfiled })).toBe(0);
+  expect(await listed()).toBe(before + 1);
 });
 
 test('an erased customer leaves the index in the erasure\'s transaction and the list with it', async () => {

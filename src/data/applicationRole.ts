@@ -44,10 +44,11 @@ export const APPLICATION_PRIVILEGES: Readonly<Record<string, readonly Privilege[
   release_order: ['SELECT', 'INSERT', 'DELETE'],
   release_order_state: ['SELECT', 'INSERT', 'DELETE'],
   // The live customers' per-application sort index (migration 015), the same:
-  // built, extended with what is pending and trimmed by the server.
+  // built, extended with what is pending and trimmed by the server, whose
+  // repair files again a customer some index lacks.
   recipient_order: ['SELECT', 'INSERT', 'DELETE'],
   recipient_order_state: ['SELECT', 'INSERT', 'DELETE'],
-  recipient_order_pending: ['SELECT', 'DELETE'],
+  recipient_order_pending: ['SELECT', 'INSERT', 'DELETE'],
   // Analysts' ε spent per day (a conditional upsert) and the exact cells released to them.
   aggregate_budget: ['SELECT', 'INSERT', 'UPDATE'],
   aggregate_released_cells: ['SELECT', 'INSERT'],

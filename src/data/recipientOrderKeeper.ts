@@ -1,7 +1,9 @@
 // Keeps the live customers' sort indexes (recipientOrderIndex.ts) for one
 // server process: builds the index of each application that pages in a
 // keyed order, adds the customers filed as pending since, and drops the
-// indexes of applications no longer registered. Off any request's path: a
+// indexes of applications no longer registered; at start-up and about
+// hourly it also repairs what the pending list cannot see (customers added
+// with the trigger switched off, entries of customers deleted outright). Off any request's path: a
 // page never waits for it, and pages hash (in the same order) until then.
 //
 // Every round holds recipient_order_state in SHARE ROW EXCLUSIVE mode, which
@@ -26,6 +28,9 @@ const PENDING_BATCH = 20_000;
 /** How often a server indexes new customers on its own. */
 export const RECIPIENT_ORDER_CHECK_MS = 5_000;
 
+/** A repair about once an hour at the default interval, and at start-up. */
+const ROUNDS_PER_REPAIR = 720;
+
 export interface RoundOutcome {
   built: number;
   /** Pending customers added to every built index. */
@@ -33,8 +38,14 @@ export interface RoundOutcome {
   dropped: number;
 }
 
-/** One round over the indexes of `orders` (the first MAX_RECIPIENT_ORDERS of them); 'busy' while another round runs. */
-export async function keepRecipientOrders(db: Knex, orders: readonly KeyedOrder[]): Promise<RoundOutcome | 'busy'> {
+/**
+ * One round over the indexes of `orders` (the first MAX_RECIPIENT_ORDERS of
+ * them); 'busy' while another round runs. With `repair`, the round first
+ * files again every customer some built index lacks (added while the
+ * trigger was switched off, say) and prunes the entries of customers no
+ * longer there: a scan of every index, so not on every round.
+ */
+export async function keepRecipientOrders(db: Knex, orders: readonly KeyedOrder[], options: { repair?: boolean } = {}): Promise<RoundOutcome | 'busy'> {
   const wanted = new Map<string, KeyedOrder>();
   for (const order of orders) if (wanted.size < MAX_RECIPIENT_ORDERS) wanted.set(recipientOrderIndexId(order).toString('hex'), order);
   try {
@@ -48,6 +59,7 @@ export async function keepRecipientOrders(db: Knex, orders: readonly KeyedOrder[
         await trx('recipient_order_state').whereIn('order_id', ids).delete();
       }
       const kept = built.filter((id) => wanted.has(id));
+      if (options.repair && kept.length > 0) await repair(trx);
       const indexed = kept.length > 0 ? await indexPending(trx, kept.map((id) => wanted.get(id)!)) : await dropPending(trx);
       const missing = [...wanted.keys()].filter((id) => !kept.includes(id));
       // A build reads every customer in its statement's snapshot, taken after
@@ -66,6 +78,16 @@ export async function keepRecipientOrders(db: Knex, orders: readonly KeyedOrder[
     if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return 'busy';
     throw err;
   }
+}
+
+async function repair(trx: Knex.Transaction): Promise<void> {
+  await trx.raw(
+    `INSERT INTO recipient_order_pending (customer_id)
+     SELECT c.id FROM customers c, recipient_order_state s
+      WHERE c.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM recipient_order o WHERE o.order_id = s.order_id AND o.customer_id = c.id)
+     ON CONFLICT DO NOTHING`,
+  );
+  await trx.raw('DELETE FROM recipient_order o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)');
 }
 
 /** Puts every pending customer in each of `orders`' indexes and takes them off the list, a batch at a time. */
@@ -114,6 +136,8 @@ export class RecipientOrderKeeper {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private reportedFull = false;
+  /** Rounds until the next one repairs (keepRecipientOrders' `repair`). */
+  private roundsToRepair = 0;
 
   constructor(
     private readonly db: Knex,
@@ -122,8 +146,9 @@ export class RecipientOrderKeeper {
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
-  /** A round before the server takes requests: the first pages need no hashing. */
+  /** A round before the server takes requests, with a repair: the first pages need no hashing. */
   async prepare(): Promise<void> {
+    this.roundsToRepair = 0;
     this.keep();
     await this.kept();
   }
@@ -169,7 +194,10 @@ export class RecipientOrderKeeper {
         this.reportedFull = true;
         this.log(`${orders.length - MAX_RECIPIENT_ORDERS} applications page the customers without a sort index: the most indexes kept are built`);
       }
-      await keepRecipientOrders(this.db, orders);
+      const repair = this.roundsToRepair <= 0;
+      const outcome = await keepRecipientOrders(this.db, orders, { repair });
+      if (repair && outcome !== 'busy') this.roundsToRepair = ROUNDS_PER_REPAIR;
+      this.roundsToRepair--;
     } catch {
       this.log('the customers\' sort indexes could not be kept up to date; pages hash until they are');
     }

@@ -60,11 +60,12 @@ export function customerResolversWith(present: RowPresenter) {
         if (after !== undefined && order.kind === 'fields') noteCompared(privacy, [comparedOnly(decodePosition(order, after)!.id)], ordered);
         const page = rows.slice(0, first);
         const hasNextPage = rows.length > first;
-        // The result covered the positions after `after` up to its last row (or
-        // to the end, on the last page); `first: 0` covered none.
-        if (page.length > 0 || !hasNextPage) {
-          noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order, after, through: hasNextPage ? page.at(-1)![SORT_KEY] : undefined });
-        }
+        // The result covered the positions after `after` up to the last row
+        // read, the one past the page included (or to the end, on the last
+        // page): hasNextPage, and the time the page took, tell whether a
+        // customer between the last row shown and that one was left out. So
+        // `first: 0` covers them too.
+        noteExclusions(ctx, privacy, { filter: args.filter ?? undefined, order, after, through: hasNextPage ? rows.at(-1)![SORT_KEY] : undefined });
         const shown = present.page(privacy, page, info);
         const list = connection(page, hasNextPage, (row) => ctx.cursors.encode('customers', row[SORT_KEY]!), (_row, i) => shown[i], args.after ?? null);
         if (present.decidedEverything(info)) await ctx.recordComplete?.();

@@ -11,10 +11,16 @@ import type { Knex } from 'knex';
 // - recipient_order_state: which indexes are built. A page uses one only
 //   when its state row is in the page's snapshot.
 // - recipient_order_pending: customers added since, not yet indexed. A
-//   trigger files every new customer here, whoever inserts it: the order key
-//   is never in the database, so no trigger can compute a sort key; the
-//   server indexes what is pending (recipientOrderKeeper.ts), and until then
-//   a page hashes the few pending customers beside the index.
+//   trigger files every new customer here, whoever inserts it (and under
+//   replication too: it fires ALWAYS): the order key is never in the
+//   database, so no trigger can compute a sort key; the server indexes what
+//   is pending (recipientOrderKeeper.ts), and until then a page hashes the
+//   few pending customers beside the index.
+// No foreign key to customers: each entry a build wrote would lock its
+// customer's row (FOR KEY SHARE) until the build committed, and an opt-out
+// or erasure, which locks that row, would wait seconds for it. Pages join the
+// entries to the customers, so an entry whose customer is gone adds no row;
+// the keeper prunes them.
 // Neither table is granted to the privacy views' reader roles: with the
 // customer ids, the sort keys of two applications would line their
 // pseudonyms up. SQL here must run on PostgreSQL 15 and on PGlite (17/18).
@@ -24,7 +30,7 @@ export async function up(knex: Knex): Promise<void> {
     CREATE TABLE recipient_order (
       order_id    bytea NOT NULL CHECK (length(order_id) = 32),
       sort_key    bytea NOT NULL CHECK (length(sort_key) = 32),
-      customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+      customer_id uuid NOT NULL,
       PRIMARY KEY (order_id, sort_key)
     )`);
   // A page reads at most a page's worth of it: starting parallel workers
@@ -38,13 +44,14 @@ export async function up(knex: Knex): Promise<void> {
       order_id bytea PRIMARY KEY CHECK (length(order_id) = 32),
       built_at timestamptz NOT NULL DEFAULT now()
     )`);
-  await knex.raw('CREATE TABLE recipient_order_pending (customer_id uuid PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE)');
-  // Customers already here are covered by each index's build.
+  await knex.raw('CREATE TABLE recipient_order_pending (customer_id uuid PRIMARY KEY)');
+  // Customers already here are covered by each index's build. One statement
+  // per INSERT, however many rows it adds (a per-row trigger cost 14 µs a customer).
   await knex.raw(`
     CREATE FUNCTION privql_recipient_order_pending() RETURNS trigger
     LANGUAGE plpgsql AS $fn$
     BEGIN
-      INSERT INTO recipient_order_pending (customer_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+      INSERT INTO recipient_order_pending (customer_id) SELECT a.id FROM added a ON CONFLICT DO NOTHING;
       RETURN NULL;
     END
     $fn$`);
@@ -57,7 +64,10 @@ export async function up(knex: Knex): Promise<void> {
       EXECUTE format('ALTER FUNCTION privql_recipient_order_pending() SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp', current_schema());
     END
     $do$`);
-  await knex.raw('CREATE TRIGGER customers_recipient_order_pending AFTER INSERT ON customers FOR EACH ROW EXECUTE FUNCTION privql_recipient_order_pending()');
+  await knex.raw(`CREATE TRIGGER customers_recipient_order_pending AFTER INSERT ON customers
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION privql_recipient_order_pending()`);
+  // A replica applying the CRM's changes (session_replication_role = replica) fires it too.
+  await knex.raw('ALTER TABLE customers ENABLE ALWAYS TRIGGER customers_recipient_order_pending');
   for (const table of ['recipient_order', 'recipient_order_state', 'recipient_order_pending']) await knex.raw(`REVOKE ALL ON TABLE ${table} FROM PUBLIC`);
   await knex.raw('REVOKE ALL ON FUNCTION privql_recipient_order_pending() FROM PUBLIC');
 }
