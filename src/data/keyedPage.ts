@@ -76,19 +76,22 @@ function releaseIndexedPairs(db: Knex, page: KeyedPage): Knex.QueryBuilder {
 }
 
 /**
- * Index entries a page walks at most, per row it returns, before it gives up
- * on the index and hashes. A filter the planner thinks common but that
- * matches almost nobody (`age: { gte: 200 }`) would otherwise walk every
- * entry, a customer lookup each: 440 ms at 100,000 customers, ten times the
- * hash of its matches. With the bound, such a page costs the hash plus a
- * bounded walk.
+ * Index entries a page walks at most, per row it reads (and in all), before
+ * it gives up on the index and hashes. A filter the planner thinks common
+ * but that matches almost nobody (`age: { gte: 200 }`) would otherwise walk
+ * every entry, a customer lookup each: 440 ms at 100,000 customers, ten
+ * times the hash of its matches. With the bound, such a page costs the hash
+ * plus a bounded walk; the cap in all keeps a `first: 500` page with a
+ * selective filter from walking 10,000 entries first.
  */
 const WALK_PER_ROW = 20;
+const WALK_MOST = 4_000;
+const WALK_BOUND = `least(? * ${WALK_PER_ROW}, ${WALK_MOST})`;
 
 /**
- * The live index's page. `walk` is the next entries of the index in order
- * (bounded); `walked` those of them in the page's scope (erasure, opt-outs,
- * filter, on the customers' current values), and the page is those merged
+ * The live index's page. `entries` are the next entries of the index in
+ * order (bounded); `walked` those of them in the page's scope (erasure,
+ * opt-outs, filter, on the customers' current values), and the page is those merged
  * with the pending customers not yet in this index, hashed. That is the page
  * hashing would give when the walk filled it (every entry not walked sorts
  * after the walked ones) or reached the index's end; otherwise, and when the
@@ -101,7 +104,7 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
   const ready = () => db.raw(`(SELECT ${RECIPIENT_ORDER_READY_SQL})`, [id]);
   const after = page.after !== undefined ? ` AND i.sort_key > decode(?, 'hex')` : '';
   const entries = (columns: string) =>
-    db.raw(`SELECT ${columns} FROM recipient_order i WHERE i.order_id = ?${after} ORDER BY i.sort_key LIMIT ? * ${WALK_PER_ROW}`, [
+    db.raw(`SELECT ${columns} FROM recipient_order i WHERE i.order_id = ?${after} ORDER BY i.sort_key LIMIT ${WALK_BOUND}`, [
       id,
       ...(page.after !== undefined ? [page.after as string] : []),
       page.limit,
@@ -128,7 +131,7 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
     },
   });
   const merged = db.select('b.*').from(db.raw('((SELECT * FROM walked) UNION ALL ?) AS b', [db.select('u.*').from(unindexed.as('u'))])).orderBy('b.__sortKey').limit(page.limit);
-  const walkServes = db.raw(`((SELECT count(*) FROM walked) >= ? OR (SELECT count(*) FROM (?) AS e) < ? * ${WALK_PER_ROW})`, [page.limit, entries('1'), page.limit]);
+  const walkServes = db.raw(`((SELECT count(*) FROM walked) >= ? OR (SELECT count(*) FROM (?) AS e) < ${WALK_BOUND})`, [page.limit, entries('1'), page.limit]);
   const indexServes = () => db.raw('(? AND ?)', [ready(), walkServes]);
   const branches = db
     .with('walked', walked)
