@@ -3,8 +3,9 @@
 // keyed order, adds the customers filed as pending since, and drops the
 // indexes of applications no longer registered; at start-up and about
 // hourly it also repairs what the pending list cannot see (customers added
-// with the trigger switched off, entries of customers deleted outright). Off any request's path: a
-// page never waits for it, and pages hash (in the same order) until then.
+// with the trigger switched off, entries of customers deleted outright).
+// Off any request's path: a page never waits for it, and pages hash (in the
+// same order) until then.
 //
 // Every round holds recipient_order_state in SHARE ROW EXCLUSIVE mode, which
 // rounds take and pages (reading it) do not: two rounds, in this process or
