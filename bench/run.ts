@@ -27,7 +27,7 @@ import { demoAppFor } from '../src/auth/demoApps';
 import { startPrivqlServer } from '../src/server/app';
 import { withSeededDatabase } from './support/seededDatabase';
 import { benchEnv } from './support/benchEnv';
-import { unguardedSchema } from './support/unguardedSchema';
+import { NO_LOG, unguardedSchema } from './support/unguardedSchema';
 import { minimalLog } from './support/minimalLog';
 import { benchStats, printStats } from './stats';
 import { benchRefresh } from './release';
@@ -126,8 +126,8 @@ async function main(): Promise<void> {
 
     const servers = {
       on: await startPrivqlServer({ config, db, port: 0 }),
-      off: await startPrivqlServer({ config, db, port: 0, schema: unguardedSchema() }),
-      noLog: await startPrivqlServer({ config, db, port: 0, accessLog: { writeRequest: async () => undefined, writeDenied: async () => undefined } }),
+      off: await startPrivqlServer({ config, db, port: 0, schema: unguardedSchema(), accessLog: NO_LOG }),
+      noLog: await startPrivqlServer({ config, db, port: 0, accessLog: NO_LOG }),
       minimalLog: await startPrivqlServer({ config, db, port: 0, accessLog: await minimalLog(db.knex) }),
     };
     const urls = { on: servers.on.url, off: servers.off.url, noLog: servers.noLog.url, minimalLog: servers.minimalLog.url };

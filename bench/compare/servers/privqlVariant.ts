@@ -11,11 +11,11 @@
 import { loadConfig } from '../../../src/config';
 import { openDatabase, type Database } from '../../../src/data/database';
 import { startPrivqlServer, type ServerOptions } from '../../../src/server/app';
-import { unguardedSchema } from '../../support/unguardedSchema';
+import { NO_LOG, unguardedSchema } from '../../support/unguardedSchema';
 import { minimalLog } from '../../support/minimalLog';
 
-async function variant(name: string | undefined, db: Database): Promise<Partial<ServerOptions>> {
-  if (name === 'off') return { schema: unguardedSchema() };
+export async function variant(name: string | undefined, db: Database): Promise<Partial<ServerOptions>> {
+  if (name === 'off') return { schema: unguardedSchema(), accessLog: NO_LOG };
   if (name === 'minimal-log') return { accessLog: await minimalLog(db.knex) };
   throw new Error(`BENCH_PRIVQL_VARIANT must be off or minimal-log, not ${name}`);
 }
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
