@@ -35,6 +35,14 @@ interface Page {
   hasNextPage: boolean;
   /** The position inside the end cursor (cursors are encrypted afresh each time; their positions must match). */
   position: string | null;
+  /** Whom the page's record names as left out by an opt-out (computed from the index, or by hashing). */
+  excluded: string[];
+}
+
+async function excludedBy(requestId: string): Promise<string[]> {
+  const row = await h.db.knex('access_log').where({ request_id: requestId }).first('excluded_ids');
+  const ids = row ? row.excluded_ids : [];
+  return (Array.isArray(ids) ? ids : String(ids).replace(/^\{|\}$/g, '').split(',').filter(Boolean)).sort();
 }
 
 /** How each page statement was served (true: from the index), read off the statement's own response. */
@@ -73,7 +81,7 @@ async function walk(mode: 'indexed' | 'hashed', options: { app?: string; filter?
       const res = await h.graphql(LIST, { role: 'PARTNER', app, variables: { after, first: options.first ?? 37, filter: options.filter } });
       expect(res.body.errors).toBeUndefined();
       const conn = res.body.data!.customers;
-      pages.push({ nodes: conn.nodes, hasNextPage: conn.pageInfo.hasNextPage, position: positionOf(conn.pageInfo.endCursor, app) });
+      pages.push({ nodes: conn.nodes, hasNextPage: conn.pageInfo.hasNextPage, position: positionOf(conn.pageInfo.endCursor, app), excluded: await excludedBy(res.body.extensions!.requestId) });
       after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
       expect(pages.length).toBeLessThan(60);
     }
@@ -131,6 +139,8 @@ test('every page, pseudonym and cursor position comes out the same from the inde
   const optedOut = await count('opt_outs', { kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true });
   expect(optedOut).toBeGreaterThan(0);
   expect(ids.length).toBe((await count('customers', { erased_at: null })) - optedOut);
+  // Each page's record names whom the opt-out left out of its range, the same both ways: together, every one of them.
+  expect(new Set(pages.flatMap((p) => p.excluded)).size).toBe(optedOut);
 });
 
 test('with filters the index serves: the walk skips the customers out of scope', async () => {
@@ -174,6 +184,25 @@ test('a customer added after the build is listed at once, in its place (hashed b
   expect(new Set(indexed.served)).toEqual(new Set([true]));
   expect(indexed.pages).toEqual(withPending);
   expect((await walk('hashed')).pages).toEqual(withPending);
+});
+
+test('a customer added and opted out before the keeper indexes them is named as left out, from the pending list', async () => {
+  const keep = h.server.recipientOrders.keep;
+  h.server.recipientOrders.keep = () => undefined;
+  try {
+    const added = await addCustomer();
+    await h.db.knex('opt_outs').insert({ customer_id: added, kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true, channel: 'WEB', changed_at: h.db.knex.fn.now() });
+    expect(await count('recipient_order_pending', { customer_id: added })).toBe(1);
+    const indexed = await walk('indexed');
+    expect(new Set(indexed.served)).toEqual(new Set([true]));
+    expect(indexed.pages.flatMap((p) => p.excluded)).toContain(added);
+    expect(idsOf(indexed.pages)).toHaveLength(new Set(idsOf(indexed.pages)).size);
+  } finally {
+    h.server.recipientOrders.keep = keep;
+  }
+  h.server.recipientOrders.keep();
+  await h.server.recipientOrders.kept();
+  await expectSameWalks();
 });
 
 test('a customer added under replication is filed as pending too; one added with the trigger off is found by the repair', async () => {
