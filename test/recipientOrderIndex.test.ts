@@ -8,10 +8,13 @@
 // an application no longer registered loses its index, and a list is still
 // two statements.
 
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { selectCustomers } from '../src/data/customerQueries';
+import { keyedOrder, orderKeyFor, sortKeyOf } from '../src/plan/recipientOrder';
 import { cursorCodec } from '../src/resolvers/cursor';
 import { keepRecipientOrders } from '../src/data/recipientOrderKeeper';
-import { recipientOrderReaders } from '../src/data/recipientOrderIndex';
+import { recipientOrderIndexId, recipientOrderReaders } from '../src/data/recipientOrderIndex';
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { startHarness, type Harness } from './support/harness';
 
@@ -290,4 +293,44 @@ test('a list is still two statements, indexed or not', async () => {
     h.db.knex.removeListener('query', listener);
   }
   expect(statements.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql))).toHaveLength(2);
+});
+
+test('whether the index serves a page depends on no customer past the page\'s last row: an opt-out there changes neither the rows nor the way', async () => {
+  // The second review's case: a pending customer takes a place on the page,
+  // so the walk needed one more indexed customer in scope than the page
+  // shows. Whether the one after the row read past the page was opted out
+  // decided between index and hash (and so the page's time), unrecorded.
+  const order = keyedOrder(orderKeyFor(pseudonymKeyFor(h.config.pseudonymSecret, APP)));
+  const keep = h.server.recipientOrders.keep;
+  h.server.recipientOrders.keep = () => undefined;
+  try {
+    await h.server.recipientOrders.kept();
+    const optedOut = new Set<string>(await h.db.knex('opt_outs').where({ kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true }).pluck('customer_id'));
+    const indexed: string[] = (await h.db.knex('recipient_order as i').join('customers as c', 'c.id', 'i.customer_id').where('i.order_id', recipientOrderIndexId(order)).whereNull('c.erased_at').pluck('i.customer_id'))
+      .filter((id: string) => !optedOut.has(id))
+      .sort((a: string, b: string) => sortKeyOf(order, a).localeCompare(sortKeyOf(order, b)));
+    // A new customer whose sort key comes before the first few indexed ones.
+    let p = randomUUID();
+    while (sortKeyOf(order, p) > sortKeyOf(order, indexed[0])) p = randomUUID();
+    await h.db.knex.raw(
+      `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
+       SELECT ?, 'P-' || gen_random_uuid(), name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment FROM customers WHERE id = ?`,
+      [p, indexed[0]],
+    );
+    const [w1, y] = [indexed[0], indexed[1]];
+    const page = async () => {
+      const watch = watchPages(h.db.knex);
+      try {
+        const rows = await selectCustomers(h.db.knex, { fields: new Set(['id']), needsSensitiveOptOut: false, excludeOptedOutOf: 'THIRD_PARTY_DISCLOSURE', includeErased: false, ids: [p, w1, y], order, limit: 2 });
+        return { ids: rows.map((r) => r.id), served: watch.served };
+      } finally {
+        watch.stop();
+      }
+    };
+    expect(await page()).toEqual({ ids: [p, w1], served: [true] });
+    await h.db.knex('opt_outs').insert({ customer_id: y, kind: 'THIRD_PARTY_DISCLOSURE', opted_out: true, channel: 'WEB', changed_at: h.db.knex.fn.now() }).onConflict(['customer_id', 'kind']).merge();
+    expect(await page()).toEqual({ ids: [p, w1], served: [true] });
+  } finally {
+    h.server.recipientOrders.keep = keep;
+  }
 });

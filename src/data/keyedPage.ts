@@ -131,12 +131,32 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
     },
   });
   const merged = db.select('b.*').from(db.raw('((SELECT * FROM walked) UNION ALL ?) AS b', [db.select('u.*').from(unindexed.as('u'))])).orderBy('b.__sortKey').limit(page.limit);
-  const walkServes = db.raw(`((SELECT count(*) FROM walked) >= ? OR (SELECT count(*) FROM (?) AS e) < ${WALK_BOUND})`, [page.limit, entries('1'), page.limit]);
-  const indexServes = () => db.raw('(? AND ?)', [ready(), walkServes]);
+  // Whether the merged page is the one hashing would give: it is full and
+  // every index entry up to its last row was within the walk's bound, or the
+  // bound reached past the index's end. Decided on positions, not on how
+  // many walked entries were in scope: those can lie past the page's last
+  // row (pending customers take some of its places), where an opt-out is not
+  // recorded, and the way the page is served (so its time) would tell it.
+  const upToLast = db.raw(
+    `SELECT 1 FROM recipient_order i WHERE i.order_id = ?${after} AND i.sort_key <= (SELECT m."__sortKey" FROM merged m ORDER BY m."__sortKey" DESC LIMIT 1) ORDER BY i.sort_key LIMIT ${WALK_BOUND} + 1`,
+    [id, ...(page.after !== undefined ? [page.after as string] : []), page.limit],
+  );
+  const walkServes = db.raw(`(((SELECT count(*) FROM merged) >= ? AND (SELECT count(*) FROM (?) AS u) <= ${WALK_BOUND}) OR (SELECT count(*) FROM (?) AS e) < ${WALK_BOUND})`, [
+    page.limit,
+    upToLast,
+    page.limit,
+    entries('1'),
+    page.limit,
+  ]);
+  // Decided once, for both branches.
+  const decision = db.raw('SELECT (? AND ?) AS by_index', [ready(), walkServes]);
+  const byIndex = db.raw('(SELECT d.by_index FROM decision d)');
   const branches = db
     .with('walked', walked)
+    .with('merged', merged)
+    .with('decision', decision)
     .select('s.*')
-    .from(db.raw('(? UNION ALL ?) AS s', [gated(db, merged, 'm', indexServes(), db.raw(`'index' AS "__orderServed"`)), gated(db, hashed, 'h', db.raw('NOT ?', [indexServes()]), db.raw(`'hash' AS "__orderServed"`))]));
+    .from(db.raw('(? UNION ALL ?) AS s', [gated(db, db.select('*').from('merged'), 'm', byIndex, db.raw(`'index' AS "__orderServed"`)), gated(db, hashed, 'h', db.raw('NOT ?', [byIndex]), db.raw(`'hash' AS "__orderServed"`))]));
   return { pairs: db.raw('(?) AS p', [branches]), indexed: ready(), served: db.raw('p."__orderServed"') };
 }
 
