@@ -91,13 +91,14 @@ const WALK_BOUND = `least(? * ${WALK_PER_ROW}, ${WALK_MOST})`;
 /**
  * The live index's page. `entries` are the next entries of the index in
  * order (bounded); `walked` those of them in the page's scope (erasure,
- * opt-outs, filter, on the customers' current values), and the page is those merged
- * with the pending customers not yet in this index, hashed. That is the page
- * hashing would give when the walk filled it (every entry not walked sorts
- * after the walked ones) or reached the index's end; otherwise, and when the
- * index is not built in this snapshot, the page hashes. A customer is in
- * exactly one of index and pending list: the keeper's round takes them off
- * the list in the transaction that indexes them.
+ * opt-outs, filter, on the customers' current values), and the page is
+ * those merged with the pending customers not yet in this index, hashed.
+ * That is the page hashing would give when it is full and every entry up to
+ * its last row was within the bound (any entry not walked sorts after it),
+ * or when the bound reached the index's end; otherwise, and when the index
+ * is not built in this snapshot, the page hashes. A customer is in exactly
+ * one of index and pending list: the keeper's round takes them off the list
+ * in the transaction that indexes them.
  */
 function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { pairs: Knex.Raw; indexed: Knex.Raw; served: Knex.Raw } {
   const id = page.indexId as Knex.Value;
