@@ -9,12 +9,7 @@
 // was built (pending, hashed beside it), and with no index, as every page
 // was before it. Prints p50 and p90 of the HTTP round trip.
 
-import { loadConfig } from '../src/config';
-import { mintToken } from '../src/auth/token';
-import { startPrivqlServer } from '../src/server/app';
-import { benchEnv } from './support/benchEnv';
-import { listAsker, timePages } from './support/listPages';
-import { withSeededDatabase } from './support/seededDatabase';
+import { timePages, withListBench } from './support/listPages';
 import type { Database } from '../src/data/database';
 
 /** Adds `n` customers, copies of existing ones under new ids and emails. */
@@ -33,27 +28,15 @@ const FILTER = ', filter: { segment: { in: ["premium", "standard"] } }';
 const NOBODY: Array<[string, string]> = [['filtered, matches nobody', ', filter: { age: { gte: 200 } }']];
 
 async function main(): Promise<void> {
-  const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
-  const requests = Number(process.env.BENCH_REQUESTS ?? 60);
-  const url = process.env.DATABASE_URL || undefined;
-  await withSeededDatabase({ name: 'bench_partner', url, customers, poolMax: 4 }, async (db, seededInS) => {
-    const env = benchEnv(url ? { DATABASE_URL: url } : {}) as Record<string, string>;
-    const started = Date.now();
-    const server = await startPrivqlServer({ config: loadConfig(env), db, port: 0 });
-    console.log(`${db.describe()}: seeded ${customers} customers in ${seededInS} s; server up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    try {
-      const ask = listAsker(server, await mintToken({ secret: env.JWT_SECRET, role: 'PARTNER', app: 'partner-portal', sub: 'bench-partner' }), 'THIRD_PARTY_DISCLOSURE');
-      await timePages(ask, requests, 'index', FILTER, NOBODY);
-      // Added since the build and not yet indexed: the keeper waits.
-      server.recipientOrders.keep = () => undefined;
-      await server.recipientOrders.stop();
-      await seedMore(db, 1_000);
-      await timePages(ask, requests, 'pending', FILTER, NOBODY);
-      await db.knex('recipient_order_state').delete();
-      await timePages(ask, requests, 'hashing', FILTER, NOBODY);
-    } finally {
-      await server.stop();
-    }
+  await withListBench('bench_partner', { role: 'PARTNER', app: 'partner-portal', purpose: 'THIRD_PARTY_DISCLOSURE' }, 'partner indexes built', async ({ db, server, ask, requests }) => {
+    await timePages(ask, requests, 'index', FILTER, NOBODY);
+    // Added since the build and not yet indexed: the keeper waits.
+    server.recipientOrders.keep = () => undefined;
+    await server.recipientOrders.stop();
+    await seedMore(db, 1_000);
+    await timePages(ask, requests, 'pending', FILTER, NOBODY);
+    await db.knex('recipient_order_state').delete();
+    await timePages(ask, requests, 'hashing', FILTER, NOBODY);
   });
 }
 

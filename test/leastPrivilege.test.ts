@@ -18,6 +18,7 @@ import { demoAppFor } from '../src/auth/demoApps';
 import { startPrivqlServer, type PrivqlServer } from '../src/server/app';
 import { seedDatabase } from '../seeds/seed';
 import { PURPOSE_OF, TEST_SECRET } from './support/harness';
+import { watchIndexedPages, watchServedPages } from './support/servedPages';
 
 const URL_OF_OWNER = process.env.DATABASE_URL;
 
@@ -122,17 +123,15 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     const released = Number((await owner.knex('anonymous_release').count({ n: '*' }).first())!.n);
     expect(released).toBeGreaterThan(0);
     expect(Number((await owner.knex('release_order').count({ n: '*' }).first())!.n)).toBe(released);
-    const served: boolean[] = [];
-    const listener = (res: { rows?: any[] }, q: { sql?: string }) => void (q.sql?.includes('"__orderIndexed"') && res.rows?.[0] && served.push(res.rows[0].__orderIndexed));
-    app.knex.on('query-response', listener);
+    const watch = watchIndexedPages(app.knex);
     try {
       const res = await ask('{ customers(first: 5) { nodes { id } } }', 'ANALYST');
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.customers.nodes.length).toBeGreaterThan(0);
     } finally {
-      app.knex.removeListener('query-response', listener);
+      watch.stop();
     }
-    expect(served).toEqual([true]);
+    expect(watch.served).toEqual([true]);
     const { refreshRelease } = await import('../src/anonymity/refresh');
     await refreshRelease(app.knex);
     expect(Number((await owner.knex('release_order').count({ n: '*' }).first())!.n)).toBe(0);
@@ -155,17 +154,15 @@ describeOnServer('on a server: the application role (skipped on PGlite: a single
     await server.recipientOrders.kept();
     expect(Number((await owner.knex('recipient_order').where({ customer_id: added.id }).count({ n: '*' }).first())!.n)).toBe(partnerApps);
     expect(Number((await owner.knex('recipient_order_pending').count({ n: '*' }).first())!.n)).toBe(0);
-    const served: boolean[] = [];
-    const listener = (res: { rows?: any[] }, q: { sql?: string }) => void (q.sql?.includes('recipient_order_state') && res.rows?.[0] && served.push(res.rows[0].__orderIndexed));
-    app.knex.on('query-response', listener);
+    const watch = watchServedPages(app.knex, (sql) => sql.includes('recipient_order_state'), (row) => row.__orderIndexed === true);
     try {
       const res = await ask('{ customers(first: 5) { nodes { id } } }', 'PARTNER');
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.customers.nodes).toHaveLength(5);
     } finally {
-      app.knex.removeListener('query-response', listener);
+      watch.stop();
     }
-    expect(served).toEqual([true]);
+    expect(watch.served).toEqual([true]);
     // Gone again (the tests below count the customers); the role's repair prunes its entries.
     await owner.knex('customers').where({ id: added.id }).delete();
     await server.recipientOrders.prepare();

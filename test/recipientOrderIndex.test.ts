@@ -17,6 +17,7 @@ import { keepRecipientOrders } from '../src/data/recipientOrderKeeper';
 import { recipientOrderIndexId, recipientOrderReaders } from '../src/data/recipientOrderIndex';
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { startHarness, type Harness } from './support/harness';
+import { watchServedPages } from './support/servedPages';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,14 +50,7 @@ async function excludedBy(requestId: string): Promise<string[]> {
 }
 
 /** How each page statement was served (true: from the index), read off the statement's own response. */
-function watchPages(db: Knex): { served: boolean[]; stop(): void } {
-  const served: boolean[] = [];
-  const listener = (response: { rows?: Json[] }, query: { sql?: string }) => {
-    if (query.sql?.includes('"__orderServed"') && response.rows?.[0]) served.push(response.rows[0].__orderServed === 'index');
-  };
-  db.on('query-response', listener);
-  return { served, stop: () => db.removeListener('query-response', listener) };
-}
+const watchPages = (db: Knex) => watchServedPages(db, (sql) => sql.includes('"__orderServed"'), (row) => row.__orderServed === 'index');
 
 function positionOf(cursor: string | null, app: string): string | null {
   if (!cursor) return null;

@@ -16,6 +16,7 @@ import { RELEASE_FILTER_SQL } from '../src/data/customerFilter';
 import { ORDER_INDEX_FILTER_COLUMNS } from '../src/anonymity/releaseOrderIndex';
 import { startHarness, type Harness } from './support/harness';
 import { asRole } from './support/privacyViews';
+import { watchIndexedPages } from './support/servedPages';
 import { releasePseudonyms } from './support/releasePseudonyms';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,14 +43,7 @@ interface Page {
 }
 
 /** How a page statement was served: the gate's answer, read off the statement's own response. */
-function watchPages(db: Knex): { served: boolean[]; stop(): void } {
-  const served: boolean[] = [];
-  const listener = (response: { rows?: Json[] }, query: { sql?: string }) => {
-    if (query.sql?.includes('"__orderIndexed"') && response.rows?.[0]) served.push(response.rows[0].__orderIndexed);
-  };
-  db.on('query-response', listener);
-  return { served, stop: () => db.removeListener('query-response', listener) };
-}
+const watchPages = watchIndexedPages;
 
 function positionOf(cursor: string | null, app: string): string | null {
   if (!cursor) return null;

@@ -3,8 +3,13 @@
 // sort indexes (releaseOrder.ts for the anonymous release, partnerOrder.ts
 // for a partner's pages of the live customers).
 
-import type { PrivqlServer } from '../../src/server/app';
+import { mintToken } from '../../src/auth/token';
+import { loadConfig } from '../../src/config';
+import type { Database } from '../../src/data/database';
+import { startPrivqlServer, type PrivqlServer } from '../../src/server/app';
 import { privqlQuery } from '../compare/queries';
+import { benchEnv } from './benchEnv';
+import { withSeededDatabase } from './seededDatabase';
 
 /** Asks one page with the given extra arguments; resolves to its end cursor. */
 export type Ask = (args: string) => Promise<string>;
@@ -49,4 +54,40 @@ export async function timePages(ask: Ask, requests: number, label: string, filte
     ...extra,
   ];
   for (const [name, args] of rows) console.log(`${label.padEnd(8)} ${name.padEnd(22)} ${await percentiles(ask, args, requests)}`);
+}
+
+/** Who pages the list: a role, its demo application and its purpose. */
+export interface ListCaller {
+  role: string;
+  app: string;
+  purpose: string;
+}
+
+/**
+ * Seeds BENCH_CUSTOMERS (default 100,000) into a schema named after `name` on
+ * DATABASE_URL (or PGlite), starts privql in this process, and runs `bench`
+ * with an asker for `caller` and BENCH_REQUESTS (default 60); `ready` says
+ * what the start-up prepared, for the first line printed.
+ */
+export async function withListBench(
+  name: string,
+  caller: ListCaller,
+  ready: string,
+  bench: (run: { db: Database; server: PrivqlServer; ask: Ask; requests: number }) => Promise<void>,
+): Promise<void> {
+  const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+  const requests = Number(process.env.BENCH_REQUESTS ?? 60);
+  const url = process.env.DATABASE_URL || undefined;
+  await withSeededDatabase({ name, url, customers, poolMax: 4 }, async (db, seededInS) => {
+    const env = benchEnv(url ? { DATABASE_URL: url } : {}) as Record<string, string>;
+    const started = Date.now();
+    const server = await startPrivqlServer({ config: loadConfig(env), db, port: 0 });
+    console.log(`${db.describe()}: seeded ${customers} customers in ${seededInS} s; server up in ${((Date.now() - started) / 1000).toFixed(1)} s (${ready})`);
+    try {
+      const token = await mintToken({ secret: env.JWT_SECRET, role: caller.role, app: caller.app, sub: `bench-${caller.role.toLowerCase()}` });
+      await bench({ db, server, ask: listAsker(server, token, caller.purpose), requests });
+    } finally {
+      await server.stop();
+    }
+  });
 }

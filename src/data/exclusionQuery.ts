@@ -48,10 +48,15 @@ export function excludedIdsQuery(db: Knex, scope: ExclusionScope): Knex.QueryBui
   if (order.kind === 'fields') {
     if (scope.after) query.andWhere(afterPositionSql(db, order, decodePosition(order, scope.after)!, 'c.id'));
     if (scope.through) query.andWhere(throughPositionSql(db, order, decodePosition(order, scope.through)!, 'c.id'));
-  } else {
-    if (scope.after) query.andWhere(afterPosition(db, order, 'x.customer_id', scope.after));
-    if (scope.through) query.andWhere(throughPosition(db, order, 'x.customer_id', scope.through));
+    return query;
   }
+  return inRange(db, scope, order, query);
+}
+
+/** The scope's range of a recipient order, on the opted-out row's id (`x`): compared, or for a keyed order hashed. */
+function inRange(db: Knex, scope: ExclusionScope, order: RecipientOrder, query: Knex.QueryBuilder): Knex.QueryBuilder {
+  if (scope.after) query.andWhere(afterPosition(db, order, 'x.customer_id', scope.after));
+  if (scope.through) query.andWhere(throughPosition(db, order, 'x.customer_id', scope.through));
   return query;
 }
 
@@ -77,11 +82,7 @@ function optedOutOf(db: Knex, scope: ExclusionScope, query: Knex.QueryBuilder): 
 function keyedExclusions(db: Knex, scope: ExclusionScope, order: KeyedOrder): Knex.QueryBuilder {
   const id = recipientOrderIndexId(order);
   const ready = () => db.raw(`(SELECT ${RECIPIENT_ORDER_READY_SQL})`, [id]);
-  const hashedRange = (query: Knex.QueryBuilder) => {
-    if (scope.after) query.andWhere(afterPosition(db, order, 'x.customer_id', scope.after));
-    if (scope.through) query.andWhere(throughPosition(db, order, 'x.customer_id', scope.through));
-    return query;
-  };
+  const hashedRange = (query: Knex.QueryBuilder) => inRange(db, scope, order, query);
   const entries = optedOutOf(db, scope, db.select('x.customer_id').from('recipient_order as i').join('opt_outs as x', 'x.customer_id', 'i.customer_id'))
     .andWhere('i.order_id', id)
     .andWhere(ready());
