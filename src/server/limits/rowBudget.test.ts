@@ -52,6 +52,16 @@ describe('what an operation is estimated to return', () => {
     expect(estimate('{ customers(first: 10) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }')).toBe(10 * 2 + 2);
   });
 
+  test('a page counts its rows though it shows none of them: pageInfo, totalCount or cursors alone', () => {
+    expect(estimate('{ customers(first: 500) { pageInfo { hasNextPage } } }')).toBe(500);
+    expect(estimate('{ customers(first: 40) { totalCount } }')).toBe(40);
+    expect(estimate('{ customers(first: 0) { pageInfo { hasNextPage } } }')).toBe(1);
+    expect(estimate('{ accessLog(first: 30) { pageInfo { endCursor } } }')).toBe(30);
+    // Fifteen aliases of pages that show nothing read as many rows as fifteen pages of ids.
+    const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: customers(first: 500) { pageInfo { hasNextPage } }`).join(' ');
+    expect(estimate(`{ ${aliases} }`)).toBe(estimate(`{ ${aliases.replace(/pageInfo \{ hasNextPage \}/g, 'nodes { id }')} }`));
+  });
+
   test("each customer's orders count an estimated 10", () => {
     expect(estimate('{ customers(first: 10) { nodes { id orders { id amount } } } }')).toBe(10 * (1 + 10 * 2));
   });

@@ -176,7 +176,10 @@ class Estimator {
     if (isList(def.type) && own !== undefined) return own === 0 ? 0 : own * this.estimate(node.selectionSet, named, undefined);
     const items = isList(def.type) ? (page ?? this.sizes.estimates[coordinate] ?? this.sizes.defaultEstimate) : 1;
     if (items === 0) return 0;
-    return items * this.estimate(node.selectionSet, named, own);
+    const shown = this.estimate(node.selectionSet, named, own);
+    // A connection reads its page whatever it shows of it: `pageInfo` or
+    // `totalCount` alone under fifteen aliases read 7,500 rows and counted 15.
+    return items * (own === undefined ? shown : Math.max(own, shown));
   }
 
   private spread(name: string, page: number | undefined): number {
