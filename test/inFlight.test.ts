@@ -218,6 +218,24 @@ test('requests pipelined on a connection that dies give their shares back', asyn
   await expectWholeBudgetFree();
 });
 
+test('twelve requests pipelined on one connection are all answered, without a close listener each on the connection', async () => {
+  // Ten listeners of one event are what Node's MaxListenersExceededWarning
+  // reports as a leak, in the server's log.
+  const connection = new Promise<net.Socket>((resolve) => server.httpServer.once('connection', resolve));
+  const release = holdTheLog();
+  const { socket, received } = await pipeline(Array.from({ length: 12 }, (): [string, string] => [SMALL, 'agent-p']));
+  // All twelve are waiting on the connection at once.
+  await sleep(300);
+  const closeListeners = (await connection).listenerCount('close');
+  release();
+  const answered = () => (received().match(/HTTP\/1\.1 200 /g) ?? []).length;
+  for (let i = 0; i < 100 && answered() < 12; i++) await sleep(50);
+  expect(answered()).toBe(12);
+  socket.destroy();
+  expect(closeListeners).toBeLessThan(5);
+  await expectWholeBudgetFree();
+});
+
 /** All of the budget is free: a big and a small request of two principals both run at once. */
 async function expectWholeBudgetFree(): Promise<void> {
   const release = holdTheLog();

@@ -11,6 +11,28 @@
 import type { Socket } from 'node:net';
 import type { Response } from 'express';
 
+// One 'close' listener per connection, whatever the number of responses
+// waiting on it: a listener each made ten pipelined requests trip Node's
+// MaxListenersExceededWarning (a leak warning where nothing leaks), and
+// raising the socket's limit would hide a real leak.
+const leaversBySocket = new WeakMap<Socket, Set<() => void>>();
+
+/** Runs `left` when `socket` closes; the returned function forgets it. */
+function onceClosed(socket: Socket, left: () => void): () => void {
+  let leavers = leaversBySocket.get(socket);
+  if (!leavers) {
+    const all = new Set<() => void>();
+    leavers = all;
+    leaversBySocket.set(socket, all);
+    socket.once('close', () => {
+      leaversBySocket.delete(socket);
+      for (const leave of [...all]) leave();
+    });
+  }
+  leavers.add(left);
+  return () => leavers.delete(left);
+}
+
 export class ResponseLifecycle {
   private isGone = false;
   private isSent = false;
@@ -18,6 +40,7 @@ export class ResponseLifecycle {
   private readonly whenSent: Array<() => void> = [];
   private deliveryTimer?: NodeJS.Timeout;
   private readonly left = () => this.leave();
+  private readonly forgetSocket: () => void;
 
   /**
    * `deliveryTimeoutMs`: how long a client may take to receive an answer once
@@ -32,7 +55,7 @@ export class ResponseLifecycle {
     private readonly deliveryTimeoutMs: number,
   ) {
     res.once('close', this.left);
-    socket.once('close', this.left);
+    this.forgetSocket = onceClosed(socket, this.left);
     // An answer written in chunks (res.write/end) never goes through res.send.
     res.once('finish', () => this.markSent());
     if (socket.destroyed) this.leave();
@@ -86,7 +109,7 @@ export class ResponseLifecycle {
   private leave(): void {
     if (this.isGone) return;
     this.isGone = true;
-    this.socket.removeListener('close', this.left);
+    this.forgetSocket();
     clearTimeout(this.deliveryTimer);
     for (const done of this.whenGone.splice(0)) done();
   }
