@@ -29,6 +29,13 @@ const PENDING_BATCH = 20_000;
 /** How often a server indexes new customers on its own. */
 export const RECIPIENT_ORDER_CHECK_MS = 5_000;
 
+/**
+ * Pages that found their index not built ask for a round at most this often:
+ * an application beyond MAX_RECIPIENT_ORDERS never gets one, and each of its
+ * pages asking would keep rounds running back to back.
+ */
+const PAGE_ROUND_INTERVAL_MS = 1_000;
+
 /** A repair about once an hour at the default interval, and at start-up. */
 const ROUNDS_PER_REPAIR = 720;
 
@@ -139,6 +146,8 @@ export class RecipientOrderKeeper {
   private reportedFull = false;
   /** Rounds until the next one repairs (keepRecipientOrders' `repair`). */
   private roundsToRepair = 0;
+  /** When a page last asked for a round (`pageHashed`). */
+  private pageAskedAt = -Infinity;
 
   constructor(
     private readonly db: Knex,
@@ -167,6 +176,14 @@ export class RecipientOrderKeeper {
         this.keep();
       }
     });
+  }
+
+  /** A page was served by hashing because its index is not built: a round, unless a page asked for one within the last second. */
+  pageHashed(): void {
+    const now = Date.now();
+    if (now - this.pageAskedAt < PAGE_ROUND_INTERVAL_MS) return;
+    this.pageAskedAt = now;
+    this.keep();
   }
 
   /** Resolves when no round is under way or asked for (tests, and stop). */

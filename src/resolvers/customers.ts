@@ -254,7 +254,7 @@ async function readCustomers(
   if (!fromRelease) {
     const rows = await selectCustomers(ctx.db, query);
     // Served by hashing every customer: the keeper builds this order's index, off this request's path.
-    if (rows[0]?.[ORDER_INDEXED] === false) ctx.recipientOrders?.keep();
+    if (rows[0]?.[ORDER_INDEXED] === false) ctx.recipientOrders?.pageHashed();
     return rows;
   }
   // The release's rows carry its meta, read in their snapshot: when it says
