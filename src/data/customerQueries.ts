@@ -144,14 +144,29 @@ export interface CustomerRow {
 
 export { sortKeyExpression } from './keyedPage';
 
+type AskedValues = { filter: FilterSql | null; ids?: unknown };
+
 /** The rows a query may return at all: opt-out exclusions, filters, a lookup's ids (values as given: real ones, or a shape's markers). */
-function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource, values: { filter: FilterSql | null; ids?: unknown }): void {
+function scopeRows(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource, values: AskedValues): void {
+  scopeListable(db, query, q, source);
+  const asked = askedSql(db, source, values);
+  if (asked) query.andWhere(asked);
+}
+
+/** The rows the view may list at all, whatever the caller asks: not erased, not opted out. */
+function scopeListable(db: Knex, query: Knex.QueryBuilder, q: CustomerQuery, source: RowSource): void {
   // The release never holds an erased customer (src/anonymity/baseTable.ts).
   if (!q.includeErased && source === SOURCES.customers) query.whereRaw(notErased());
   if (q.excludeOptedOutOf) query.whereNotExists(optedOut(db, q.excludeOptedOutOf, source.id));
-  if (values.filter) query.andWhereRaw(values.filter.sql, values.filter.bindings);
+}
+
+/** What the caller asked for among those rows, as one condition over `c`: its filter and a lookup's ids (null: every row). */
+function askedSql(db: Knex, source: RowSource, values: AskedValues): Knex.Raw | null {
+  const parts: Knex.Raw[] = [];
+  if (values.filter) parts.push(db.raw(`(${values.filter.sql})`, values.filter.bindings));
   // One array parameter, whatever the number of ids: the text stays one shape.
-  if (values.ids !== undefined) query.whereRaw(`${source.id} = ANY(?::uuid[])`, [values.ids as Knex.Value]);
+  if (values.ids !== undefined) parts.push(db.raw(`${source.id} = ANY(?::uuid[])`, [values.ids as Knex.Value]));
+  return parts.length === 0 ? null : db.raw(parts.map(() => '?').join(' AND '), parts);
 }
 
 function filterOf(q: Pick<CustomerQuery, 'filter' | 'source'>): FilterSql | null {
@@ -287,6 +302,8 @@ function buildSelect(
     const { pairs, indexed, served } = keyedPage(db, {
       table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId, index: released ? 'release' : 'live',
       scope: (query) => scopeRows(db, query, q, source, scope),
+      listable: (query) => scopeListable(db, query, q, source),
+      asked: askedSql(db, source, scope),
     });
     select.push(db.raw(`encode(p."__sortKey", 'hex') AS "__sortKey"`));
     if (indexed) select.push(db.raw('? AS "__orderIndexed"', [indexed]));
