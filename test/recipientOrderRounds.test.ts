@@ -55,3 +55,31 @@ test('an application beyond the indexes kept pages by hashing, and its pages set
   }
   expect(Number((await h.db.knex('recipient_order_state').count({ n: '*' }).first())!.n)).toBe(partners.length);
 });
+
+test('the repair (a scan of every index) runs at start-up and then hourly by the clock, however many rounds pages ask for', async () => {
+  const repairs: string[] = [];
+  const listener = (query: { sql: string }) => {
+    if (/^INSERT INTO recipient_order_pending[\s\S]*recipient_order_state/i.test(query.sql)) repairs.push(query.sql);
+  };
+  const round = async () => {
+    h.server.recipientOrders.keep();
+    await h.server.recipientOrders.kept();
+  };
+  await h.server.recipientOrders.kept();
+  h.db.knex.on('query', listener);
+  const now = Date.now();
+  const clock = jest.spyOn(Date, 'now');
+  try {
+    for (let i = 0; i < 5; i++) await round();
+    expect(repairs).toHaveLength(0);
+    // An hour and a minute later: the next round repairs, the one after does not.
+    clock.mockReturnValue(now + 61 * 60 * 1000);
+    await round();
+    expect(repairs).toHaveLength(1);
+    await round();
+    expect(repairs).toHaveLength(1);
+  } finally {
+    clock.mockRestore();
+    h.db.knex.removeListener('query', listener);
+  }
+});

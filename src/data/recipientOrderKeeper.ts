@@ -2,7 +2,7 @@
 // server process: builds the index of each application that pages in a
 // keyed order, adds the customers filed as pending since, and drops the
 // indexes of applications no longer registered; at start-up and about
-// hourly it also repairs what the pending list cannot see (customers added
+// hourly (by the clock) it also repairs what the pending list cannot see (customers added
 // with the trigger switched off, entries of customers deleted outright).
 // Off any request's path: a page never waits for it, and pages hash (in the
 // same order) until then.
@@ -36,8 +36,11 @@ export const RECIPIENT_ORDER_CHECK_MS = 5_000;
  */
 const PAGE_ROUND_INTERVAL_MS = 1_000;
 
-/** A repair about once an hour at the default interval, and at start-up. */
-const ROUNDS_PER_REPAIR = 720;
+/**
+ * A repair at start-up and then once an hour: by the clock, not by rounds,
+ * which pages finding their index missing can make come every second.
+ */
+const REPAIR_EVERY_MS = 60 * 60 * 1000;
 
 export interface RoundOutcome {
   built: number;
@@ -144,8 +147,8 @@ export class RecipientOrderKeeper {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private reportedFull = false;
-  /** Rounds until the next one repairs (keepRecipientOrders' `repair`). */
-  private roundsToRepair = 0;
+  /** When the next round repairs (keepRecipientOrders' `repair`). */
+  private repairAt = 0;
   /** When a page last asked for a round (`pageHashed`). */
   private pageAskedAt = -Infinity;
 
@@ -158,7 +161,7 @@ export class RecipientOrderKeeper {
 
   /** A round before the server takes requests, with a repair: the first pages need no hashing. */
   async prepare(): Promise<void> {
-    this.roundsToRepair = 0;
+    this.repairAt = 0;
     this.keep();
     await this.kept();
   }
@@ -212,10 +215,9 @@ export class RecipientOrderKeeper {
         this.reportedFull = true;
         this.log(`${orders.length - MAX_RECIPIENT_ORDERS} applications page the customers without a sort index: the most indexes kept are built`);
       }
-      const repair = this.roundsToRepair <= 0;
+      const repair = Date.now() >= this.repairAt;
       const outcome = await keepRecipientOrders(this.db, orders, { repair });
-      if (repair && outcome !== 'busy') this.roundsToRepair = ROUNDS_PER_REPAIR;
-      this.roundsToRepair--;
+      if (repair && outcome !== 'busy') this.repairAt = Date.now() + REPAIR_EVERY_MS;
     } catch {
       this.log('the customers\' sort indexes could not be kept up to date; pages hash until they are');
     }
