@@ -1,9 +1,10 @@
 // Keeps the live customers' sort indexes (recipientOrderIndex.ts) for one
 // server process: builds the index of each application that pages in a
 // keyed order, adds the customers filed as pending since, and drops the
-// indexes of applications no longer registered; at start-up and about
-// hourly (by the clock) it also repairs what the pending list cannot see (customers added
-// with the trigger switched off, entries of customers deleted outright).
+// indexes of applications no longer registered; at start-up and then
+// hourly by the clock it also repairs what the pending list cannot see
+// (customers added with the trigger switched off, entries of customers
+// deleted outright).
 // Off any request's path: a page never waits for it, and pages hash (in the
 // same order) until then.
 //
