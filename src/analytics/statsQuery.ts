@@ -5,7 +5,7 @@
 // constant fragments of dimensions.ts.
 
 import type { Knex } from 'knex';
-import { notErased } from '../data/customerQueries';
+import { notErased } from '../data/customerSources';
 import type { AggregatePolicy } from '../policy/anonymity';
 import { dimensionSql, quantitiesFor, type StatDimension } from './dimensions';
 import type { StatsRequest } from './statsRequest';

@@ -4,7 +4,7 @@
 // here leaves the database.
 
 import type { Knex } from 'knex';
-import { notErased } from '../data/customerQueries';
+import { notErased } from '../data/customerSources';
 import type { AnonymityPolicy } from '../policy/anonymity';
 import { orderItemColumns, precomputedKeys } from './levelSql';
 

@@ -9,7 +9,7 @@
 import type { Knex } from 'knex';
 import { UUID } from '../resolvers/args';
 import { forbidden } from '../server/errors';
-import { notErased } from '../data/customerQueries';
+import { notErased } from '../data/customerSources';
 
 export const noCustomerRecord = () => forbidden('there is no customer record for this sign-in', 'NO_CUSTOMER_RECORD');
 

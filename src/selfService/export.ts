@@ -5,7 +5,8 @@
 import type { Knex } from 'knex';
 import { readAccessLog } from '../audit/accessLogReader';
 import { presentForCustomer } from '../resolvers/accessLog';
-import { notErased, selectOrdersOf } from '../data/customerQueries';
+import { selectOrdersOf } from '../data/customerQueries';
+import { notErased } from '../data/customerSources';
 import { erasureRequestsOf } from './erasure';
 import { optOutHistoryOf, optOutsOf } from './optOuts';
 

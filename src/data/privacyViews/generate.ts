@@ -12,7 +12,7 @@ import type { DecisionContext } from '../../policy/decide';
 import { ROLE_POLICY, viewFor, type RolePolicy } from '../../policy/roles';
 import type { Anonymizer, Decision, FieldPolicy, Mask } from '../../policy/vocabulary';
 import { ident, type PrivacyNames } from './names';
-import { notErased } from '../customerQueries';
+import { notErased } from '../customerSources';
 import { CONSENTED, CONTACT_PREFERENCE_SOURCES, CUSTOMER_SOURCES, KEYS, NOT_IN_VIEWS, OPT_OUT_SOURCES, ORDER_SOURCES, RELEASE_SOURCES, ROW, snakeCase } from './sources';
 import { PSEUDONYM_SQL_PREFIX, SqlStrategyError, anonymizeSql, literal, maskSql, type SqlValue } from './sqlStrategies';
 
