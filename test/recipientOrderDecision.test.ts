@@ -14,6 +14,7 @@ import { keyedOrder, orderKeyFor, sortKeyOf } from '../src/plan/recipientOrder';
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { startHarness, type Harness } from './support/harness';
 import { watchServedPages } from './support/servedPages';
+import { addCrmCustomer } from './support/crmCustomer';
 
 let h: Harness;
 beforeAll(async () => {
@@ -64,11 +65,7 @@ test("an opted-out customer's erasure, and a customer added opted out, do not ch
   // A customer added opted out, whose place is inside the stretch, is indexed by the keeper's round.
   let z = randomUUID();
   while (!(sortKeyOf(order, z) > after && sortKeyOf(order, z) < sortKeyOf(order, x))) z = randomUUID();
-  await h.db.knex.raw(
-    `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
-     SELECT ?, 'Z-' || gen_random_uuid(), name, 'z-' || email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment FROM customers WHERE id = ?`,
-    [z, x],
-  );
+  await addCrmCustomer(h.db.knex, { id: z, like: x });
   await h.db.knex('opt_outs').insert({ customer_id: z, kind: OPT_OUT, opted_out: true, channel: 'WEB', changed_at: h.db.knex.fn.now() });
   h.server.recipientOrders.keep();
   await h.server.recipientOrders.kept();

@@ -18,6 +18,7 @@ import { recipientOrderIndexId, recipientOrderReaders } from '../src/data/recipi
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { startHarness, type Harness } from './support/harness';
 import { watchServedPages } from './support/servedPages';
+import { addCrmCustomer } from './support/crmCustomer';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -125,16 +126,7 @@ async function expectSameWalks(options: Parameters<typeof walk>[1] = {}, fallbac
 const idsOf = (pages: Page[]) => pages.flatMap((p) => p.nodes.map((n) => n.id));
 
 /** A new customer, inserted as the CRM would: straight into the table, not through privql. */
-async function addCustomer(db: Knex = h.db.knex): Promise<string> {
-  const [row] = (
-    await db.raw(
-      `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
-       SELECT gen_random_uuid(), 'NEW-' || gen_random_uuid(), name, 'new-' || id || '@example.com', phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment
-         FROM customers WHERE erased_at IS NULL ORDER BY id LIMIT 1 RETURNING id`,
-    )
-  ).rows;
-  return row.id;
-}
+const addCustomer = (db: Knex = h.db.knex) => addCrmCustomer(db);
 
 const partnerApps = () => count('applications', { role: 'PARTNER' });
 
@@ -312,11 +304,7 @@ test('whether the index serves a page depends on no customer past the page\'s la
     // A new customer whose sort key comes before the first few indexed ones.
     let p = randomUUID();
     while (sortKeyOf(order, p) > sortKeyOf(order, indexed[0])) p = randomUUID();
-    await h.db.knex.raw(
-      `INSERT INTO customers (id, account_number, name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment)
-       SELECT ?, 'P-' || gen_random_uuid(), name, email, phone, street, city, postal_code, birth_date, estimated_income, shopping_habits, segment FROM customers WHERE id = ?`,
-      [p, indexed[0]],
-    );
+    await addCrmCustomer(h.db.knex, { id: p, like: indexed[0] });
     const [w1, y] = [indexed[0], indexed[1]];
     const page = async () => {
       const watch = watchPages(h.db.knex);

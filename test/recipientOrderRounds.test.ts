@@ -8,6 +8,7 @@ import { keyedOrder, orderKeyFor } from '../src/plan/recipientOrder';
 import { MAX_RECIPIENT_ORDERS, recipientOrderIndexId } from '../src/data/recipientOrderIndex';
 import { pseudonymKeyFor } from '../src/masking/pseudonym';
 import { startHarness, type Harness } from './support/harness';
+import { addCrmCustomer } from './support/crmCustomer';
 
 let h: Harness;
 beforeAll(async () => {
@@ -82,4 +83,31 @@ test('the repair (a scan of every index) runs at start-up and then hourly by the
     clock.mockRestore();
     h.db.knex.removeListener('query', listener);
   }
+});
+
+test('customers added while the trigger that files them was off are indexed by the first round after it is back on', async () => {
+  // A bulk load often runs with triggers off: its customers are on no pending list.
+  await h.server.recipientOrders.kept();
+  const partnerApps = Number((await h.db.knex('applications').where({ role: 'PARTNER' }).count({ n: '*' }).first())!.n);
+  const entries = async (id: string) => Number((await h.db.knex('recipient_order').where({ customer_id: id }).count({ n: '*' }).first())!.n);
+  const round = async () => {
+    h.server.recipientOrders.keep();
+    await h.server.recipientOrders.kept();
+  };
+  await h.db.knex.raw('ALTER TABLE customers DISABLE TRIGGER customers_recipient_order_pending');
+  let loaded: string;
+  try {
+    loaded = await addCrmCustomer(h.db.knex);
+    await round();
+    expect(await entries(loaded)).toBe(0);
+  } finally {
+    await h.db.knex.raw('ALTER TABLE customers ENABLE ALWAYS TRIGGER customers_recipient_order_pending');
+  }
+  await round();
+  expect(await entries(loaded)).toBe(partnerApps);
+  // Back to rounds without a repair: one added now comes through the pending list.
+  const added = await addCrmCustomer(h.db.knex);
+  expect(Number((await h.db.knex('recipient_order_pending').where({ customer_id: added }).count({ n: '*' }).first())!.n)).toBe(1);
+  await round();
+  expect(await entries(added)).toBe(partnerApps);
 });

@@ -143,6 +143,12 @@ export async function forgetCustomerInRecipientOrders(trx: Knex.Transaction, cus
   await trx('recipient_order_pending').where({ customer_id: customerId }).delete();
 }
 
+/** Whether the trigger that files new customers is on as migration 015 left it (ENABLE ALWAYS). */
+export async function pendingTriggerOn(db: Knex): Promise<boolean> {
+  const { rows } = await db.raw(`SELECT t.tgenabled FROM pg_trigger t WHERE t.tgrelid = 'customers'::regclass AND t.tgname = 'customers_recipient_order_pending'`);
+  return rows[0]?.tgenabled === 'A';
+}
+
 export class RecipientOrderKeeper {
   private running: Promise<void> | null = null;
   private again = false;
@@ -150,6 +156,8 @@ export class RecipientOrderKeeper {
   private reportedFull = false;
   /** When the next round repairs (keepRecipientOrders' `repair`). */
   private repairAt = 0;
+  /** The last round found the trigger off: customers added meanwhile are on no list. */
+  private triggerWasOff = false;
   /** When a page last asked for a round (`pageHashed`). */
   private pageAskedAt = -Infinity;
 
@@ -216,9 +224,21 @@ export class RecipientOrderKeeper {
         this.reportedFull = true;
         this.log(`${orders.length - MAX_RECIPIENT_ORDERS} applications page the customers without a sort index: the most indexes kept are built`);
       }
-      const repair = Date.now() >= this.repairAt;
+      // A bulk load often runs with triggers off: the customers it adds are
+      // on no pending list, so the first round that finds the trigger back
+      // on repairs, instead of leaving them out of partners' pages for up to
+      // an hour.
+      const triggerOn = await pendingTriggerOn(this.db);
+      if (!triggerOn && !this.triggerWasOff) {
+        this.log("the trigger that files new customers for the partners' sort indexes is off: customers added meanwhile are indexed by the first round after it is back on (ENABLE ALWAYS TRIGGER customers_recipient_order_pending)");
+      }
+      this.triggerWasOff ||= !triggerOn;
+      const repair = Date.now() >= this.repairAt || (triggerOn && this.triggerWasOff);
       const outcome = await keepRecipientOrders(this.db, orders, { repair });
-      if (repair && outcome !== 'busy') this.repairAt = Date.now() + REPAIR_EVERY_MS;
+      if (repair && outcome !== 'busy') {
+        this.repairAt = Date.now() + REPAIR_EVERY_MS;
+        this.triggerWasOff = !triggerOn;
+      }
     } catch {
       this.log('the customers\' sort indexes could not be kept up to date; pages hash until they are');
     }
