@@ -154,17 +154,16 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
     .limit(page.limit);
   // The page is right when every listable entry up to its last row was
   // walked: it is full and its last row came from the walk (which passed
-  // every entry before it), or the walk went past its last row (a pending
-  // customer's), or the walk ended before its bound (the index's end).
-  // PostgreSQL evaluates each only when the OR needs it, and none walks
-  // further than the walk itself may.
+  // every entry before it) or is a pending customer's the walk went past,
+  // or the walk ended before its bound (the index's end). PostgreSQL
+  // evaluates each part only when the OR needs it, and none walks further
+  // than the walk itself may.
   const full = db.raw(`((SELECT count(*) FROM merged) >= ?)`, [page.limit]);
-  const lastWalked = db.raw(`coalesce((SELECT m."__walked" FROM merged m ORDER BY m."__sortKey" DESC LIMIT 1), false)`);
-  // Not max(): PostgreSQL 15 has none for bytea.
-  const lastKey = db.raw(`(SELECT m."__sortKey" FROM merged m ORDER BY m."__sortKey" DESC LIMIT 1)`);
+  const lastRowWalked = db.raw(
+    `coalesce((SELECT m."__walked" OR EXISTS (SELECT 1 FROM walk w WHERE w."__sortKey" >= m."__sortKey") FROM merged m ORDER BY m."__sortKey" DESC LIMIT 1), false)`,
+  );
   const walkEnded = db.raw(`((SELECT count(*) FROM walk) < ${WALK_BOUND})`, [page.limit]);
-  const walkPassedLast = db.raw(`EXISTS (SELECT 1 FROM walk w WHERE w."__sortKey" >= ?)`, [lastKey]);
-  const walkServes = db.raw('((? AND ?) OR ? OR (? AND ?))', [full, lastWalked, walkEnded, full, walkPassedLast]);
+  const walkServes = db.raw('((? AND ?) OR ?)', [full, lastRowWalked, walkEnded]);
   // Decided once, for both branches.
   const decision = db.raw('SELECT (? AND ?) AS by_index', [ready(), walkServes]);
   const byIndex = db.raw('(SELECT d.by_index FROM decision d)');
