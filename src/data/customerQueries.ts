@@ -230,7 +230,6 @@ function buildSelect(
   if (q.order.kind === 'keyed') {
     const { pairs, indexed, served } = keyedPage(db, {
       table: source.table, id: source.id, keyedValue: source.keyedValue, key: m.key, after: q.after ? m.after : undefined, limit, indexId: m.indexId, index: released ? 'release' : 'live',
-      scope: (query) => scopeRows(db, query, q, source, scope),
       listable: (query) => scopeListable(db, query, q, source),
       asked: askedSql(db, source, scope),
     });

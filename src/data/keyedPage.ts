@@ -31,12 +31,16 @@ export interface KeyedPage {
   /** The application's index id: of the release's index or of the live customers' (`index`). */
   indexId?: unknown;
   index?: 'release' | 'live';
-  /** Adds the page's scope (exclusions, filter, ids) to a query over `c`. */
-  scope(query: Knex.QueryBuilder): void;
-  /** The scope in two parts, for the live index's walk: what the view may list at all (erasure, opt-outs)… */
-  listable?(query: Knex.QueryBuilder): void;
+  /** The page's scope, in two parts (the live index's walk uses them apart): adds what the view may list at all (erasure, opt-outs) to a query over `c`… */
+  listable(query: Knex.QueryBuilder): void;
   /** …and what the caller asked for among those (filter, ids), a condition over `c` (null: all of them). */
-  asked?: Knex.Raw | null;
+  asked: Knex.Raw | null;
+}
+
+/** Adds the page's whole scope (exclusions, filter, ids) to a query over `c`. */
+function scope(page: KeyedPage, query: Knex.QueryBuilder): void {
+  page.listable(query);
+  if (page.asked) query.andWhere(page.asked);
 }
 
 /**
@@ -74,7 +78,7 @@ function releaseIndexedPairs(db: Knex, page: KeyedPage): Knex.QueryBuilder {
     .where('c.order_id', page.indexId as Knex.Value)
     .orderBy('c.sort_key')
     .limit(page.limit);
-  page.scope(indexed);
+  scope(page, indexed);
   if (page.after !== undefined) indexed.andWhere(db.raw(`c.sort_key > decode(?, 'hex')`, [page.after as string]));
   return indexed;
 }
@@ -127,7 +131,7 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
   // walk's LIMIT then stops early; without it the planner sorted every entry
   // of the index first (55 ms a page at 100,000 customers, against 4 ms).
   const customer = db.select(db.raw(`${page.id} AS id`), db.raw('? AS asked', [page.asked ?? db.raw('true')])).from(page.table).whereRaw(`${page.id} = w.customer_id`);
-  page.listable!(customer);
+  page.listable(customer);
   const walk = db.raw(
     `SELECT w.sort_key AS "__sortKey", c.id, c.asked FROM (SELECT i.sort_key, i.customer_id FROM recipient_order i WHERE i.order_id = ?${afterSql} ORDER BY i.sort_key LIMIT ${ENTRIES_FENCE}) AS w
       CROSS JOIN LATERAL (? OFFSET 0) AS c ORDER BY w.sort_key LIMIT ${WALK_BOUND}`,
@@ -139,8 +143,8 @@ function liveKeyedPage(db: Knex, page: KeyedPage, hashed: Knex.QueryBuilder): { 
   const walked = db.raw(`SELECT s.id, s."__sortKey", true AS "__walked" FROM walk s WHERE s.asked LIMIT ?`, [page.limit]);
   const unindexed = hashedPairs(db, {
     ...page,
-    scope: (query) => {
-      page.scope(query);
+    listable: (query) => {
+      page.listable(query);
       // The pending list as one array, read first: a condition the planner
       // could reorder had it hash every customer before looking at the list.
       query.whereRaw(`${page.id} = ANY(ARRAY(SELECT q.customer_id FROM recipient_order_pending q))`);
@@ -195,7 +199,7 @@ function hashedPairs(db: Knex, page: KeyedPage): Knex.QueryBuilder {
   // has not been measured.)
   const sortKey = sortKeyExpression(db, { kind: 'keyed', key: page.key as Buffer }, db.raw(page.keyedValue));
   const keys = db.select(db.raw(`${page.id} AS id`), db.raw('? AS "__sortKey"', [sortKey])).from(page.table).offset(0);
-  page.scope(keys);
+  scope(page, keys);
   const pairs = db.select('k.id', 'k.__sortKey').from(keys.as('k')).orderBy('k.__sortKey').limit(page.limit);
   if (page.after !== undefined) pairs.where(db.raw(`k."__sortKey" > decode(?, 'hex')`, [page.after as string]));
   return pairs;
