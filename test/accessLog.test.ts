@@ -123,6 +123,35 @@ test('customers excluded by an opt-out are recorded as excluded, and only they',
   expect([...seen].filter((id) => excluded.has(id))).toEqual([]);
 });
 
+test('one request with several lists records whom each one left out, and the next request of the same shape its own', async () => {
+  // The exclusion SQL is compiled once per shape (src/data/exclusionQuery.ts):
+  // a second request of the same shape must bind its own ranges, not the first's.
+  const optedOut = new Set<string>(await h.db.knex('opt_outs').where({ kind: 'DIRECT_MARKETING', opted_out: true }).pluck('customer_id'));
+  const everyone: string[] = await h.db.knex('customers').whereNull('erased_at').orderBy('id').pluck('id');
+  const listable = everyone.filter((id) => !optedOut.has(id));
+  const cursorAfter = async (n: number) => {
+    const res = await h.graphql(`{ customers(first: ${n}) { pageInfo { endCursor } } }`, { role: 'MARKETER' });
+    return res.body.data!.customers.pageInfo.endCursor as string;
+  };
+  const TWO = 'query($a: String, $b: String) { x: customers(first: 6, after: $a) { nodes { id } } y: customers(first: 4, after: $b) { nodes { id } } }';
+  // Which opted-out customers a page starting after `start` (an index in `listable`, -1: the start) passes, up to the row it reads past its end.
+  const passed = (start: number, size: number) => {
+    const from = start < 0 ? 0 : everyone.indexOf(listable[start]) + 1;
+    const to = everyone.indexOf(listable[start + size + 1]) + 1;
+    return everyone.slice(from, to).filter((id) => optedOut.has(id));
+  };
+  for (const [a, b] of [[10, 30], [40, 5]]) {
+    const res = await h.graphql(TWO, { role: 'MARKETER', variables: { a: await cursorAfter(a), b: await cursorAfter(b) } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.x.nodes.map((n: { id: string }) => n.id)).toEqual(listable.slice(a, a + 6));
+    expect(res.body.data!.y.nodes.map((n: { id: string }) => n.id)).toEqual(listable.slice(b, b + 4));
+    const record = await recordOf(res);
+    const expected = [...new Set([...passed(a - 1, 6), ...passed(b - 1, 4)])].sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(record.excluded_ids).toEqual(expected);
+  }
+});
+
 test('a lookup of an opted-out customer is recorded as an exclusion, not a read', async () => {
   const id: string = await h.db.knex('opt_outs').where({ kind: 'AUTOMATED_DECISION', opted_out: true }).first().then((r) => r.customer_id);
   const res = await h.graphql(`{ customer(id: "${id}") { id age } }`, { role: 'DECISION_ENGINE' });

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { excludedIdsQuery } from '../data/exclusionQuery';
+import { excludedIdsSql } from '../data/exclusionQuery';
 import { detailOf, type AccessContext } from './accessContext';
 import type { AccessRecorder } from './accessRecorder';
 
@@ -45,17 +45,18 @@ export class AccessLogWriter implements AccessLog {
     if (recorder.isEmpty) return;
     const subjectIds = recorder.subjectIds;
     const reads = recorder.answersAboutCustomers;
-    const excluded = this.excludedIds(recorder);
+    const excluded = recorder.exclusions.length > 0 ? excludedIdsSql(this.db, recorder.exclusions) : null;
     // Raw SQL: this runs on every request, and skipping the insert builder's
     // per-call compilation measurably shortens it on a server.
+    const sql = `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, excluded_ids, accesses, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?::uuid[], ${excluded ? `ARRAY(${excluded.sql})` : `'{}'`}, ?, ?)`;
     const insert = this.db.raw(
-      `INSERT INTO access_log (request_id, app, principal, role, purpose, view, outcome, subject_ids, excluded_ids, accesses, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?::uuid[], ${excluded ? '?' : `'{}'`}, ?, ?)`,
+      sql,
       [
         ctx.requestId, ctx.app, ctx.principal, ctx.role, ctx.purpose, ctx.view,
         reads ? 'READ' : 'DENIED',
         `{${subjectIds.join(',')}}`,
-        ...(excluded ? [excluded] : []),
+        ...(excluded ? excluded.bindings : []),
         JSON.stringify(recorder.accessGroups()),
         JSON.stringify(
           detailOf(ctx, {
@@ -66,7 +67,7 @@ export class AccessLogWriter implements AccessLog {
         ),
       ],
     );
-    if (this.options.prepared) this.prepared(insert);
+    if (this.options.prepared) this.prepared(insert, sql);
     if (onSent) insert.once('query', onSent);
     await this.bounded(insert);
   }
@@ -78,11 +79,11 @@ export class AccessLogWriter implements AccessLog {
    * per connection instead of on every request (planning the record's INSERT
    * with an exclusion subquery took about 1 ms, longer than running it). The
    * name is a digest of the exact SQL text: a name is never reused for other
-   * text. Only the first MAX_PREPARED texts are prepared (filters make
+   * text (knex's, with `?` for the bindings: the statement's text follows
+   * from it). Only the first MAX_PREPARED texts are prepared (filters make
    * texts without bound), so each connection keeps a bounded set.
    */
-  private prepared(query: Knex.Raw): void {
-    const { sql } = query.toSQL();
+  private prepared(query: Knex.Raw, sql: string): void {
     let name = this.statementNames.get(sql);
     if (!name && this.statementNames.size < MAX_PREPARED) {
       name = `privql_log_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
@@ -97,13 +98,6 @@ export class AccessLogWriter implements AccessLog {
 
   private bounded<Q extends Knex.QueryBuilder | Knex.Raw>(query: Q): Q {
     return this.options.timeoutMs ? (query.timeout(this.options.timeoutMs, { cancel: true }) as Q) : query;
-  }
-
-  private excludedIds(recorder: AccessRecorder): Knex.Raw | null {
-    if (recorder.exclusions.length === 0) return null;
-    const [first, ...rest] = recorder.exclusions.map((scope) => excludedIdsQuery(this.db, scope));
-    const all = rest.length > 0 ? this.db.select('e.id').from(first.union(rest).as('e')) : first;
-    return this.db.raw('ARRAY(?)', [all.orderBy(rest.length > 0 ? 'e.id' : 'x.customer_id')]);
   }
 }
 

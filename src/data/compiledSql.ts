@@ -41,14 +41,8 @@ const prepared = new Set<string>();
  * same text for every request whose key is the same.
  */
 export async function runShape<Row>(db: Knex, key: string, values: ShapeValues, build: (markers: ShapeValues) => Knex.QueryBuilder): Promise<Row[]> {
-  let compiled = shapes.get(key);
-  if (!compiled) {
-    compiled = compile(values, build);
-    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
-    shapes.set(key, compiled);
-  }
-  const bindings = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value)) as Knex.RawBinding[];
-  const query = db.raw(compiled.sql, bindings);
+  const compiled = compiledOf(key, values, build);
+  const query = db.raw(compiled.sql, bindingsOf(compiled, values));
   // node-postgres runs a named statement prepared (PostgreSQL plans it once
   // per connection); the embedded database's driver has no named statements.
   if (db.client.config.client === 'pg') {
@@ -57,6 +51,31 @@ export async function runShape<Row>(db: Knex, key: string, values: ShapeValues, 
   }
   const result = (await query) as { rows: Row[] };
   return result.rows;
+}
+
+/**
+ * The SQL text of the shape `key` (knex's, with `?` for each binding) and
+ * the bindings of `values` in it, for a statement that runs the shape
+ * inside a larger one (the access record's INSERT selects the customers an
+ * opt-out left out). Same contract for `build` as runShape's.
+ */
+export function shapeSql(key: string, values: ShapeValues, build: (markers: ShapeValues) => Knex.QueryBuilder): { sql: string; bindings: Knex.RawBinding[] } {
+  const compiled = compiledOf(key, values, build);
+  return { sql: compiled.sql, bindings: bindingsOf(compiled, values) };
+}
+
+function compiledOf(key: string, values: ShapeValues, build: (markers: ShapeValues) => Knex.QueryBuilder): Compiled {
+  let compiled = shapes.get(key);
+  if (!compiled) {
+    compiled = compile(values, build);
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, compiled);
+  }
+  return compiled;
+}
+
+function bindingsOf(compiled: Compiled, values: ShapeValues): Knex.RawBinding[] {
+  return compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value)) as Knex.RawBinding[];
 }
 
 /** A name that is a digest of the text, so it never stands for another text; none past MAX_PREPARED. */
