@@ -170,10 +170,12 @@ describe('noisy answers', () => {
     const res = await ask('groupBy: [SEGMENT], measures: [COUNT, AVG_INCOME], noise: { epsilon: 1 }', { sub: 'noise' });
     const answer = res.body.data.customerStats;
     expect(answer.noise).toMatch(/count Laplace b=2 .*incomeSum Laplace b=500000/);
-    // Released only where the noisy count reaches 1 + b·ln(1/(2δ)) = 1 + 2·ln(500,000) ≈ 27.2.
-    expect(answer.noise).toMatch(/reaches 27\.2/);
+    // Released only where the noisy count reaches 1 + b·ln(1/(2δ)) + Λ/2 = 1 + 2·ln(500,000) + 1 ≈ 28.2.
+    expect(answer.noise).toMatch(/reaches 28\.2/);
+    expect(answer.noise).toMatch(/snapping mechanism/);
     expect(answer.groups.length).toBeGreaterThan(0);
-    expect(answer.groups.every((g: any) => g.count >= 27)).toBe(true);
+    // Snapped to multiples of Λ = 2, then rounded: even counts, at or above the threshold.
+    expect(answer.groups.every((g: any) => g.count >= 28 && g.count % 2 === 0)).toBe(true);
     const exactCounts = new Map(groupsOf(exact).map((g: any) => [g.values[0].value, g.count]));
     expect(answer.groups.some((g: any) => exactCounts.has(g.values[0].value) && exactCounts.get(g.values[0].value) !== g.count)).toBe(true);
     for (const g of answer.groups) expect(g.avgIncome).toBeGreaterThanOrEqual(0);

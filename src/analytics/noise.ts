@@ -10,11 +10,13 @@
 // sensitivity is multiplied by that. ε is split evenly over the quantities
 // released (count always; income sum for AVG_INCOME; one order sum for both
 // order measures), so the answer as a whole is ε-DP by sequential
-// composition; averages are noisy sum / noisy count (post-processing).
+// composition; averages are noisy sum / noisy count (post-processing). The
+// noise is snapped (laplace.ts): each noisy quantity is a multiple of a power
+// of two near its scale, and (ε-share + 2⁻¹⁹)-DP.
 
 import type { AggregatePolicy } from '../policy/anonymity';
 import { quantitiesFor, type Quantity, type StatMeasure } from './dimensions';
-import { laplace, type Uniform } from './laplace';
+import { SNAPPING_EPSILON, snappedLaplace, snapStep, type Uniform } from './laplace';
 import { NOISY_CATEGORIES_PER_CUSTOMER, type StatCell } from './statsQuery';
 
 export interface NoisePlan {
@@ -35,27 +37,29 @@ export function noisePlan(epsilon: number, measures: readonly StatMeasure[], byC
     orderSum: groupsPerCustomer * bound(policy.orderAmountBounds),
   };
   const scales = Object.fromEntries(quantities.map((q) => [q, sensitivity[q] / share]));
-  const parts = quantities.map((q) => `${q} Laplace b=${round(scales[q]!, 4)} (sensitivity ${sensitivity[q]}, ε ${round(share, 6)})`);
+  const parts = quantities.map((q) => `${q} Laplace b=${round(scales[q]!, 4)} (sensitivity ${sensitivity[q]}, ε ${round(share, 6)}), snapped to multiples of ${snapStep(scales[q]!)}`);
   return {
     scales,
-    description: `differential privacy, ε=${epsilon}: ${parts.join('; ')}${byCategory ? `; each customer in at most ${groupsPerCustomer} order categories` : ''}; groups with a noisy count below k withheld`,
+    description: `differential privacy, ε=${epsilon} (snapping mechanism: ε + ${quantities.length}·2^-19 = ${round(epsilon + quantities.length * SNAPPING_EPSILON, 7)} at most): ${parts.join('; ')}${byCategory ? `; each customer in at most ${groupsPerCustomer} order categories` : ''}; groups with a noisy count below k withheld`,
   };
 }
 
 /**
  * The noisy count a group must reach to be released, so that a group of one
  * customer (present in one neighbouring data set, absent in the other) is
- * released with probability at most δ: P(1 + Lap(b) ≥ τ) = ½·e^(−(τ−1)/b).
+ * released with probability at most δ: P(1 + Lap(b) ≥ τ) = ½·e^(−(τ−1)/b),
+ * and snapping can round a count up by at most half its step Λ.
  * Without it, a tiny ε would show which small groups exist at all.
  */
 export function releaseThreshold(plan: NoisePlan, delta: number): number {
-  const b = plan.scales.count ?? 0;
-  return 1 + b * Math.log(1 / (2 * delta));
+  const b = plan.scales.count;
+  if (!b) return 1;
+  return 1 + b * Math.log(1 / (2 * delta)) + snapStep(b) / 2;
 }
 
 /** Each cell with noise added to every quantity the plan names. */
 export function addNoise(cells: readonly StatCell[], plan: NoisePlan, uniform: Uniform): StatCell[] {
-  const noisy = (value: number, q: Quantity) => (plan.scales[q] ? value + laplace(plan.scales[q]!, uniform) : value);
+  const noisy = (value: number, q: Quantity) => (plan.scales[q] ? snappedLaplace(value, plan.scales[q]!, uniform) : value);
   return cells.map((cell) => ({
     values: cell.values,
     count: noisy(cell.count, 'count'),
