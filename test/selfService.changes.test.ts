@@ -9,8 +9,9 @@ import { CHANGE_REQUEST, CONFIRM, PROPOSE, asCustomer, customerDigest, tableCoun
 let h: Harness;
 let alice: string;
 let bob: string;
+const operatorLog: string[] = [];
 beforeAll(async () => {
-  h = await startHarness({ customers: 30 });
+  h = await startHarness({ customers: 30, log: (line) => operatorLog.push(line) });
   [alice, bob] = (await h.db.knex('customers').orderBy('id').limit(2).select('id')).map((r) => r.id);
 });
 afterAll(() => h?.close());
@@ -204,6 +205,10 @@ test('fail closed: when the access log cannot be written, the change is not made
   }
   expect(res.status).toBe(503);
   expect(res.body.errors![0].extensions!.code).toBe('AUDIT_UNAVAILABLE');
+  expect(res.text).not.toMatch(/access_log|relation|SQLSTATE|0199/);
+  // The operator is told why, by SQLSTATE only (42P01: no such table), never the values.
+  expect(operatorLog).toContain('access log write failed (SQLSTATE 42P01): change not made (AUDIT_UNAVAILABLE)');
+  expect(operatorLog.join('\n')).not.toMatch(/0199|access_log_away/);
   expect((await held(alice)).phone).toBe(before.phone);
   expect(await tableCounts(h.db.knex)).toEqual(counts);
   expect((await h.db.knex('change_requests').where({ id: proposal.id }).first()).status).toBe('PENDING_CONFIRMATION');

@@ -40,7 +40,8 @@ export async function writeChangeRecord(db: Knex, ctx: AccessContext, change: Ch
     ],
   );
   // Thrown inside the change's transaction, this rolls the change back too.
-  await insert.catch(() => {
-    throw privqlError('AUDIT_UNAVAILABLE', 'the access log cannot be written; the change was not made');
+  // The database's error goes with it for the operator's log (app.ts), which says only its SQLSTATE.
+  await insert.catch((err: unknown) => {
+    throw privqlError('AUDIT_UNAVAILABLE', 'the access log cannot be written; the change was not made', {}, undefined, err instanceof Error ? err : undefined);
   });
 }

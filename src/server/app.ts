@@ -35,7 +35,7 @@ import { noStore, noStorePlugin } from './noStore';
 import { contextFactory } from './requestContext';
 import { requestIdMiddleware } from './requestId';
 import { statusRulePlugin } from './statusRule';
-import { writeFailureCause } from './writeFailure';
+import { reportingChangeFailures, writeFailureCause } from './writeFailure';
 import { ReleaseKeeper } from '../anonymity/releaseKeeper';
 import { releaseReaderOrders } from '../anonymity/releaseReaders';
 import { RecipientOrderKeeper } from '../data/recipientOrderKeeper';
@@ -131,7 +131,7 @@ export async function startPrivqlServer(options: ServerOptions): Promise<PrivqlS
   httpServer.on('clientError', answerClientError);
   const apollo = new ApolloServer<PrivqlContext>({
     ...(options.execution === 'graphql-js' ? { schema: privqlSchema.schema } : { gateway: compiledGateway(privqlSchema.schema, privqlSchema.released) }),
-    formatError: errorFormatter(privqlSchema.schema),
+    formatError: reportingChangeFailures(errorFormatter(privqlSchema.schema), log),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Signals are handled by the CLI (src/cli/shutdown.ts); Apollo's own

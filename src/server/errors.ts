@@ -24,11 +24,21 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   SERVER_BUSY: 503,
 };
 
-export function privqlError(code: ErrorCode, message: string, details: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
+export function privqlError(code: ErrorCode, message: string, details: Record<string, unknown> = {}, httpStatus?: number, cause?: Error): GraphQLError {
   const status = httpStatus ?? HTTP_STATUS[code];
   return new GraphQLError(message, {
     extensions: { code, ...details, ...(status ? { http: { status } } : {}) },
+    // Kept for the operator's log (never in the answer: formatError sees only the formatted error).
+    ...(cause ? { originalError: cause } : {}),
   });
+}
+
+/** The error a privql error was made from (`privqlError`'s cause), under the executor's wrapping; undefined when none. */
+export function causeOf(error: unknown, code: ErrorCode): Error | undefined {
+  for (let e: unknown = error; e instanceof GraphQLError; e = e.originalError) {
+    if (e.extensions?.code === code && e.originalError && !(e.originalError instanceof GraphQLError)) return e.originalError;
+  }
+  return undefined;
 }
 
 export const forbidden = (message: string, reason: string) => privqlError('FORBIDDEN', message, { reason });

@@ -62,6 +62,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** More environment for loadConfig (e.g. small request limits). */
   env?: Record<string, string>;
+  /** Where the server's operator log goes (dropped by default). */
+  log?: (line: string) => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -75,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // As at start-up: the privacy views from the catalog the server guards with.
   const privqlSchema = buildPrivqlSchema();
   await installPrivacyViews(db.knex, schema, { catalog: privqlSchema.catalog, pseudonymSecret: config.pseudonymSecret });
-  const server = await startPrivqlServer({ config, db, port: 0, schema: privqlSchema });
+  const server = await startPrivqlServer({ config, db, port: 0, schema: privqlSchema, log: options.log });
 
   const token: Harness['token'] = (role, o = {}) =>
     mintToken({ secret: o.secret ?? TEST_SECRET, role, app: o.app ?? demoAppFor(role), sub: o.sub ?? `${role.toLowerCase()}-1`, expiresIn: o.expiresIn });
