@@ -18,6 +18,10 @@
 // description of the noise says what the clamp adds (SNAPPING_EPSILON).
 // (Widening b to fold 2⁻¹⁹ in would move b = Δ/ε just past a power of two
 // for the usual ε, and double the grid step of every answer.)
+// One assumption the proof makes is not met exactly: it takes ln correctly
+// rounded (Mironov pointed to CRlibm), and V8's Math.log is within 1 ulp
+// but not guaranteed to round correctly. The grid, which is what removes
+// the low bits, does not depend on it.
 
 import { randomBytes } from 'node:crypto';
 

@@ -136,8 +136,16 @@ describe('noisePlan', () => {
     const passed = Array.from({ length: N }, () => snappedLaplace(1, plan.scales.count!, uniform)).filter((c) => c >= loose).length;
     expect(passed / N).toBeLessThan(1e-3 + 4 * Math.sqrt(1e-3 / N));
   });
+  test('by order category, δ is split over the groups one customer can be in', () => {
+    const plan = noisePlan(1, ['COUNT'], true, A);
+    expect(plan.groupsPerCustomer).toBe(3);
+    // b = 3, Λ = 4: 1 + 3·ln(3/(2δ)) + 2.
+    expect(releaseThreshold(plan, 1e-6)).toBeCloseTo(1 + 3 * Math.log(1_500_000) + 2, 9);
+  });
   test('the description says what the snapping adds to ε', () => {
-    expect(noisePlan(1, ['COUNT', 'AVG_INCOME'], false, A).description).toMatch(/snapping mechanism: ε \+ 2·2\^-19 = 1\.0000038 at most/);
+    expect(noisePlan(1, ['COUNT', 'AVG_INCOME'], false, A).description).toMatch(/snapping mechanism: ε \+ 2·2\^-19 ≤ 1\.0000039\)/);
+    // With ORDER_CATEGORY a customer changes up to 3 groups: 3 clamp terms a quantity.
+    expect(noisePlan(1, ['COUNT'], true, A).description).toMatch(/ε \+ 3·2\^-19 ≤ 1\.0000058\)/);
   });
   test('addNoise moves every noised quantity and leaves group values alone', () => {
     const cells = [{ values: ['x'], count: 100, incomeSum: 5_000_000, orderSum: 0 }];

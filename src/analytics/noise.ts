@@ -9,10 +9,12 @@
 // NOISY_CATEGORIES_PER_CUSTOMER groups (SQL keeps their largest), so every
 // sensitivity is multiplied by that. ε is split evenly over the quantities
 // released (count always; income sum for AVG_INCOME; one order sum for both
-// order measures), so the answer as a whole is ε-DP by sequential
-// composition; averages are noisy sum / noisy count (post-processing). The
-// noise is snapped (laplace.ts): each noisy quantity is a multiple of a power
-// of two near its scale, and (ε-share + 2⁻¹⁹)-DP.
+// order measures), and composed sequentially; averages are noisy sum / noisy
+// count (post-processing). The noise is snapped (laplace.ts): each noisy
+// value is a multiple of a power of two near its scale, and each group a
+// customer changes adds the clamp's 2⁻¹⁹ to the ε it was given, so the
+// answer is (ε + quantities·groups per customer·2⁻¹⁹)-DP, which its
+// description says.
 
 import type { AggregatePolicy } from '../policy/anonymity';
 import { quantitiesFor, type Quantity, type StatMeasure } from './dimensions';
@@ -22,6 +24,8 @@ import { NOISY_CATEGORIES_PER_CUSTOMER, type StatCell } from './statsQuery';
 export interface NoisePlan {
   /** Laplace scale b = sensitivity / ε-share, per quantity. */
   scales: Partial<Record<Quantity, number>>;
+  /** How many groups one customer can be in: each may be a released group of one. */
+  groupsPerCustomer: number;
   /** For the answer's `noise` field and the log. */
   description: string;
 }
@@ -38,23 +42,28 @@ export function noisePlan(epsilon: number, measures: readonly StatMeasure[], byC
   };
   const scales = Object.fromEntries(quantities.map((q) => [q, sensitivity[q] / share]));
   const parts = quantities.map((q) => `${q} Laplace b=${round(scales[q]!, 4)} (sensitivity ${sensitivity[q]}, ε ${round(share, 6)}), snapped to multiples of ${snapStep(scales[q]!)}`);
+  // One clamp term per noisy value a customer changes: every quantity of each of their groups.
+  const terms = quantities.length * groupsPerCustomer;
+  const bound7 = Math.ceil((epsilon + terms * SNAPPING_EPSILON) * 1e7) / 1e7;
   return {
     scales,
-    description: `differential privacy, ε=${epsilon} (snapping mechanism: ε + ${quantities.length}·2^-19 = ${round(epsilon + quantities.length * SNAPPING_EPSILON, 7)} at most): ${parts.join('; ')}${byCategory ? `; each customer in at most ${groupsPerCustomer} order categories` : ''}; groups with a noisy count below k withheld`,
+    groupsPerCustomer,
+    description: `differential privacy, ε=${epsilon} (snapping mechanism: ε + ${terms}·2^-19 ≤ ${bound7}): ${parts.join('; ')}${byCategory ? `; each customer in at most ${groupsPerCustomer} order categories` : ''}; groups with a noisy count below k withheld`,
   };
 }
 
 /**
- * The noisy count a group must reach to be released, so that a group of one
- * customer (present in one neighbouring data set, absent in the other) is
- * released with probability at most δ: P(1 + Lap(b) ≥ τ) = ½·e^(−(τ−1)/b),
- * and snapping can round a count up by at most half its step Λ.
- * Without it, a tiny ε would show which small groups exist at all.
+ * The noisy count a group must reach to be released, so that a customer
+ * present in one neighbouring data set and absent from the other is the
+ * whole of some released group with probability at most δ in all:
+ * P(1 + Lap(b) ≥ τ) = ½·e^(−(τ−1)/b) per group, snapping rounds a count up
+ * by at most half its step Λ, and δ is split over the groups one customer
+ * can be in. Without it, a tiny ε would show which small groups exist at all.
  */
 export function releaseThreshold(plan: NoisePlan, delta: number): number {
   const b = plan.scales.count;
   if (!b) return 1;
-  return 1 + b * Math.log(1 / (2 * delta)) + snapStep(b) / 2;
+  return 1 + b * Math.log(plan.groupsPerCustomer / (2 * delta)) + snapStep(b) / 2;
 }
 
 /** Each cell with noise added to every quantity the plan names. */
