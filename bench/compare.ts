@@ -40,7 +40,7 @@ import { printMemory, printRatios, printRows } from './compare/report';
 import { writeResults } from './compare/results';
 import { startServers } from './compare/servers';
 import { ratios, summarize } from './compare/summary';
-import { buildTargets, problemWith, withFirst, type Caller, type Target } from './compare/targets';
+import { buildTargets, problemWith, sameRowsRole, withFirst, type Caller, type Target } from './compare/targets';
 import type { StatementCount } from './compare/statementCounter';
 
 const ROLES = ['AGENT', 'MARKETER', 'ANALYST', 'OFFICER'];
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       for (const t of ok) statements.set(t, await statementsPerRequest(t));
       const samples = await runRounds(ok, settings, log);
 
-      const big = ok.filter((t) => t.query === 'list' && t.kind !== 'privql-minimal-log' && (t.kind !== 'privql' || t.label === 'privql AGENT' || t.label === 'privql OFFICER'));
+      const big = ok.filter((t) => t.query === 'list' && t.kind !== 'privql-minimal-log' && !sameRowsRole(t.label) && (t.kind !== 'privql' || t.label === 'privql AGENT' || t.label === 'privql OFFICER'));
       const bigTargets = await answering(big.map((t) => withFirst(t, settings.memoryFirst, who, officer)), () => Math.min(settings.memoryFirst, settings.customers), log);
       const memory = await memoryRun(bigTargets.ok, settings);
 

@@ -3,6 +3,7 @@
 
 import type { MemoryFigures } from './measure';
 import type { Ratio, Row } from './summary';
+import { sameRowsRole } from './targets';
 
 const QUERY_TITLES: Record<string, string> = {
   list: 'customers(first: 100) with 15 fields, opt-outs and orders',
@@ -40,12 +41,13 @@ export function printRatios(out: (line: string) => void, ratios: Ratio[]): void 
   out('\nprivql against the others, same query (req/s ×: privql ÷ them, above 1 = privql serves more; time ×: privql ÷ them, above 1 = privql slower)');
   const find = (r: Ratio, kind: (against: string) => boolean) => ratios.find((x) => x.label === r.label && x.query === r.query && kind(x.against));
   const isPostgraphile = (a: string) => a.startsWith('PostGraphile');
-  const isOff = (a: string) => a.startsWith('privql, no privacy');
+  const isOff = (a: string) => a.startsWith('privql, no privacy') && !sameRowsRole(a);
+  const isSameRows = (a: string) => sameRowsRole(a) !== undefined;
   const isMinimalLog = (a: string) => a.endsWith(', minimal log');
   const isStringify = (a: string) => a.includes('JSON.stringify');
   const isJsonAgg = (a: string) => a.includes('json_agg');
   const cell = (r: Ratio | undefined, pick: (r: Ratio) => number) => (r ? num(pick(r), 2) : '—');
-  const header = ['query', 'privql', 'req/s × PostGraphile', 'p50@1 × PostGraphile', 'CPU × PostGraphile', 'p50@1 × no privacy/log', 'req/s × no privacy/log', 'CPU × no privacy/log', 'p50@1 × minimal log', 'p50 × JSON.stringify floor', 'p50 × json_agg floor'];
+  const header = ['query', 'privql', 'req/s × PostGraphile', 'p50@1 × PostGraphile', 'CPU × PostGraphile', 'p50@1 × no privacy/log', 'req/s × no privacy/log', 'CPU × no privacy/log', 'p50@1 × same rows, no privacy/log', 'p50@1 × minimal log', 'p50 × JSON.stringify floor', 'p50 × json_agg floor'];
   const firsts = ratios.filter((r, i) => ratios.findIndex((x) => x.label === r.label && x.query === r.query) === i);
   const rows = firsts.map((r) => [
     r.query,
@@ -56,6 +58,7 @@ export function printRatios(out: (line: string) => void, ratios: Ratio[]): void 
     cell(find(r, isOff), (x) => x.p50At1),
     cell(find(r, isOff), (x) => x.throughput),
     cell(find(r, isOff), (x) => x.cpu),
+    cell(find(r, isSameRows), (x) => x.p50At1),
     cell(find(r, isMinimalLog), (x) => x.p50At1),
     cell(find(r, isStringify), (x) => x.p50),
     cell(find(r, isJsonAgg), (x) => x.p50),

@@ -4,7 +4,7 @@
 
 import type { StatementCount } from './statementCounter';
 import type { Sample } from './measure';
-import type { Kind, Target } from './targets';
+import { sameRowsRole, type Kind, type Target } from './targets';
 import type { QueryName } from './queries';
 
 export interface Row {
@@ -61,12 +61,17 @@ export function summarize(samples: Map<Target, Sample[]>, statements: Map<Target
 
 /**
  * Each privql row (and each minimal-log row) against every other server on
- * its query; a privql row against the minimal-log row of its own role only.
+ * its query; a privql row against the minimal-log row and the same-rows
+ * baseline of its own role only.
  */
 export function ratios(rows: Row[]): Ratio[] {
   const out: Ratio[] = [];
-  const compared = (mine: Row, theirs: Row) =>
-    theirs.query === mine.query && theirs.kind !== 'privql' && theirs.kind !== mine.kind && (theirs.kind !== 'privql-minimal-log' || theirs.label === `${mine.label}, minimal log`);
+  const sameRole = (mine: Row, theirs: Row) => {
+    const role = sameRowsRole(theirs.label);
+    if (role) return mine.label === `privql ${role}`;
+    return theirs.kind !== 'privql-minimal-log' || theirs.label === `${mine.label}, minimal log`;
+  };
+  const compared = (mine: Row, theirs: Row) => theirs.query === mine.query && theirs.kind !== 'privql' && theirs.kind !== mine.kind && sameRole(mine, theirs);
   for (const mine of rows.filter((r) => r.kind === 'privql' || r.kind === 'privql-minimal-log')) {
     for (const theirs of rows.filter((r) => compared(mine, r))) {
       out.push({

@@ -5,6 +5,8 @@
 
 import { answerOf, floorPath, postgraphileQuery, privqlQuery, type QueryName } from './queries';
 import type { BenchServer } from './processes';
+import { ROLE_POLICY, viewFor } from '../../src/policy/roles';
+import type { Purpose, Role } from '../../src/policy/vocabulary';
 
 export type Family = 'privql' | 'postgraphile' | 'floor';
 export type Kind = 'privql' | 'privql-off' | 'privql-minimal-log' | 'postgraphile' | 'floor';
@@ -41,6 +43,16 @@ export interface Servers {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * privql without privacy and log asked as `role`: for a view that leaves
+ * opted-out customers out, the same rows without the guard and the record.
+ * The plain baseline is asked as OFFICER, who sees everyone, so against it
+ * such a view's ratio also counts the consent check itself.
+ */
+export const sameRowsLabel = (role: string) => `privql, no privacy/log, ${role}'s rows`;
+/** The role of a sameRowsLabel, or undefined for any other label. */
+export const sameRowsRole = (label: string) => /^privql, no privacy\/log, (\w+)'s rows$/.exec(label)?.[1];
 /** The roles also measured with a minimal committed record: the fastest and the most common list. */
 const MINIMAL_LOG_ROLES = ['AGENT', 'OFFICER'];
 
@@ -66,6 +78,11 @@ export function buildTargets(s: Servers, callers: Caller[], offCaller: Caller, c
     const floorRequest = floor(q === 'list' ? floorPath.list(first) : floorPath.customer(customerId));
     for (const c of callers) add(`privql ${c.role}`, 'privql', 'privql', s.privql, q, graphql(privql, c));
     add('privql, no privacy/log', 'privql-off', 'privql', s.privqlOff, q, graphql(privql, offCaller));
+    if (q === 'list') {
+      for (const c of callers.filter((x) => viewFor(ROLE_POLICY, x.role as Role, x.purpose as Purpose)?.excludesOptedOut)) {
+        add(sameRowsLabel(c.role), 'privql-off', 'privql', s.privqlOff, q, graphql(privql, c));
+      }
+    }
     for (const c of callers.filter((x) => MINIMAL_LOG_ROLES.includes(x.role))) {
       add(`privql ${c.role}, minimal log`, 'privql-minimal-log', 'privql', s.privqlMinimalLog, q, graphql(privql, c));
     }
