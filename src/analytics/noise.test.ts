@@ -1,6 +1,6 @@
 import { ANONYMITY_POLICY } from '../policy/anonymity';
 import { cryptoUniform, everyDoubleUniform, laplace, seededUniform, snappedLaplace, snapStep } from './laplace';
-import { addNoise, noisePlan, releaseThreshold } from './noise';
+import { addNoise, answerDelta, noisePlan, releaseThreshold } from './noise';
 
 const laplaceCdf = (x: number, b: number) => (x < 0 ? 0.5 * Math.exp(x / b) : 1 - 0.5 * Math.exp(-x / b));
 
@@ -141,6 +141,18 @@ describe('noisePlan', () => {
     expect(plan.groupsPerCustomer).toBe(3);
     // b = 3, Λ = 4: 1 + 3·ln(3/(2δ)) + 2.
     expect(releaseThreshold(plan, 1e-6)).toBeCloseTo(1 + 3 * Math.log(1_500_000) + 2, 9);
+  });
+  test('an answer uses the share of δ its ε is of the daily budget, so a day of answers stays within δ', () => {
+    const policy = { delta: 1e-6, dailyEpsilon: 1 };
+    expect(answerDelta(policy, 1)).toBe(1e-6);
+    expect(answerDelta(policy, 0.25)).toBeCloseTo(2.5e-7, 15);
+    // A day's worth of answers of any sizes whose ε fits the budget.
+    const day = [0.25, 0.1, 0.4, 0.01, 0.24];
+    expect(day.reduce((n, e) => n + e, 0)).toBeLessThanOrEqual(1);
+    expect(day.reduce((n, e) => n + answerDelta(policy, e), 0)).toBeLessThanOrEqual(1e-6 * (1 + 1e-12));
+    // A smaller δ means a higher threshold: 1 + b·ln(1/(2δ)) + Λ/2 with b = 2, Λ = 2.
+    const plan = noisePlan(0.5, ['COUNT'], false, A);
+    expect(releaseThreshold(plan, answerDelta(policy, 0.5))).toBeCloseTo(1 + 2 * Math.log(1 / (2 * 5e-7)) + 1, 9);
   });
   test('the description says what the snapping adds to ε', () => {
     expect(noisePlan(1, ['COUNT', 'AVG_INCOME'], false, A).description).toMatch(/snapping mechanism: ε \+ 2·2\^-19 ≤ 1\.0000039\)/);

@@ -66,6 +66,17 @@ export function releaseThreshold(plan: NoisePlan, delta: number): number {
   return 1 + b * Math.log(plan.groupsPerCustomer / (2 * delta)) + snapStep(b) / 2;
 }
 
+/**
+ * The δ one answer may use: its ε's share of the day's budget. Thresholds
+ * leak with probability δ per answer, and δs add up over a day's answers;
+ * since a principal's ε of one day sums to at most `dailyEpsilon`, their δs
+ * then sum to at most the policy's δ, with no ledger of their own.
+ */
+export function answerDelta(policy: Pick<AggregatePolicy, 'delta' | 'dailyEpsilon'>, epsilon: number): number {
+  if (!(policy.dailyEpsilon > 0) || !(epsilon > 0)) throw new Error('a noisy answer needs a positive ε and daily budget');
+  return policy.delta * Math.min(1, epsilon / policy.dailyEpsilon);
+}
+
 /** Each cell with noise added to every quantity the plan names. */
 export function addNoise(cells: readonly StatCell[], plan: NoisePlan, uniform: Uniform): StatCell[] {
   const noisy = (value: number, q: Quantity) => (plan.scales[q] ? snappedLaplace(value, plan.scales[q]!, uniform) : value);

@@ -9,7 +9,7 @@ import { writeAggregateRecord, type AggregateDetail } from '../audit/aggregateRe
 import { dimensionSql, valueLabel, type StatMeasure } from '../analytics/dimensions';
 import { cryptoUniform, type Uniform } from '../analytics/laplace';
 import { auditCell as cellOf, condition, flaggedByAudit, recordReleased, spendEpsilon, utcDay, type AuditCell, type Principal } from '../analytics/ledger';
-import { addNoise, noisePlan, releaseThreshold } from '../analytics/noise';
+import { addNoise, answerDelta, noisePlan, releaseThreshold } from '../analytics/noise';
 import { checkStatsRequest, type StatsArgs, type StatsRequest } from '../analytics/statsRequest';
 import { queryStats, type StatCell } from '../analytics/statsQuery';
 import { suppressCells } from '../analytics/suppression';
@@ -84,10 +84,11 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
     // Thresholding on the noisy count, never on the true one, and high
     // enough that a group of one is released with probability at most δ:
     // whether a small group exists at all is what a tiny ε would tell.
-    const threshold = Math.max(request.k, releaseThreshold(plan, s.policy.aggregates.delta));
+    const delta = answerDelta(s.policy.aggregates, request.epsilon);
+    const threshold = Math.max(request.k, releaseThreshold(plan, delta));
     released = addNoise(cells, plan, s.uniform).filter((cell) => cell.count >= threshold);
     suppressedGroups = null;
-    noise = `${plan.description}; released only where the noisy count reaches ${round(threshold, 2)} (δ=${s.policy.aggregates.delta})`;
+    noise = `${plan.description}; released only where the noisy count reaches ${round(threshold, 2)} (δ=${delta}: this answer's share of the day's δ=${s.policy.aggregates.delta})`;
   } else {
     // An exact answer is a slice of one table over the filter's and the
     // groups' dimensions, withheld as a whole: asking for a group's
