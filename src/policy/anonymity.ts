@@ -54,7 +54,7 @@ export interface AggregatePolicy {
   dailyEpsilon: number;
   /** The least ε one noisy query may use: below it the noise swamps every answer and only the thresholds would speak. */
   minQueryEpsilon: number;
-  /** Noisy answers: the probability allowed that a group of one customer is released at all. */
+  /** Noisy answers: the probability allowed that a group of one customer is released at all, per principal and UTC day (each answer gets its ε's share of it). */
   delta: number;
   /** Values are clamped to these bounds before summing, so one customer's influence is bounded. */
   incomeBounds: readonly [number, number];
