@@ -30,8 +30,24 @@ export async function warmUp(targets: Target[], s: Settings): Promise<void> {
   for (const t of targets) await drive(t, s.connections, s.warmSeconds);
 }
 
-/** Statements per request: the server's count around `n` requests sent one at a time. */
-export async function statementsPerRequest(t: Target, n = 20): Promise<StatementCount> {
+/**
+ * Statements per request: the server's count around `n` requests sent one
+ * at a time, the least of `tries` such counts. The count is the whole
+ * process's, so a background round of privql's (the sort-index keeper's,
+ * every 5 s) falling in a window showed as fractions of a statement per
+ * request (1.35 for a server that sends one); work in the background only
+ * ever adds, so the least count is the requests'.
+ */
+export async function statementsPerRequest(t: Target, n = 20, tries = 3): Promise<StatementCount> {
+  let least: StatementCount | undefined;
+  for (let i = 0; i < tries; i++) {
+    const count = await countAround(t, n);
+    if (!least || count.total < least.total) least = count;
+  }
+  return least!;
+}
+
+async function countAround(t: Target, n: number): Promise<StatementCount> {
   const before = await t.server.statements();
   for (let i = 0; i < n; i++) await fetch(t.server.origin + t.request.path, { method: 'POST', headers: t.request.headers, body: t.request.body }).then((r) => r.text());
   const after = await t.server.statements();
