@@ -82,13 +82,14 @@ async function answer(trx: Knex.Transaction, ctx: PrivqlContext, who: Principal,
     ({ cells, customersCovered } = await queryStats(trx, request, s.policy.aggregates));
     const plan = noisePlan(request.epsilon, request.measures, request.groupBy.includes('ORDER_CATEGORY'), s.policy.aggregates);
     // Thresholding on the noisy count, never on the true one, and high
-    // enough that a group of one is released with probability at most δ:
-    // whether a small group exists at all is what a tiny ε would tell.
+    // enough that a group of one is released with probability at most this
+    // answer's share of δ: whether a small group exists at all is what a
+    // tiny ε would tell.
     const delta = answerDelta(s.policy.aggregates, request.epsilon);
     const threshold = Math.max(request.k, releaseThreshold(plan, delta));
     released = addNoise(cells, plan, s.uniform).filter((cell) => cell.count >= threshold);
     suppressedGroups = null;
-    noise = `${plan.description}; released only where the noisy count reaches ${round(threshold, 2)} (δ=${delta}: this answer's share of the day's δ=${s.policy.aggregates.delta})`;
+    noise = `${plan.description}; released only where the noisy count reaches ${round(threshold, 2)} (δ=${Number(delta.toPrecision(6))}: this answer's share of the day's δ=${s.policy.aggregates.delta})`;
   } else {
     // An exact answer is a slice of one table over the filter's and the
     // groups' dimensions, withheld as a whole: asking for a group's
